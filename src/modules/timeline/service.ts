@@ -1,0 +1,72 @@
+import { and, desc, eq, lt, or } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
+import type { DbOrTx } from '../../db/index.ts';
+import type { AppContext } from '../../server/context.ts';
+import { decodeCursor, toPage } from '../../server/pagination.ts';
+import { timelineEntries } from './tables.ts';
+
+export interface TimelineEvent {
+  customerId: string;
+  at: Date;
+  kind: string;
+  refType: string;
+  refId: string;
+  title: string;
+  detail?: Record<string, unknown>;
+  departmentId?: string | null;
+  actorId?: string | null;
+}
+
+/**
+ * The customer timeline. Modules add an entry in the transaction that creates their record, so the
+ * timeline never shows something that was rolled back and never misses something that was kept.
+ */
+export class TimelineService {
+  constructor(private readonly ctx: AppContext) {}
+
+  async add(tx: DbOrTx, event: TimelineEvent): Promise<void> {
+    await tx.insert(timelineEntries).values({
+      id: uuidv7(),
+      customerId: event.customerId,
+      at: event.at,
+      kind: event.kind,
+      refType: event.refType,
+      refId: event.refId,
+      title: event.title,
+      detail: event.detail ?? {},
+      departmentId: event.departmentId ?? null,
+      actorId: event.actorId ?? null,
+    });
+  }
+
+  /** Newest first, keyset-paged. Access is checked by the caller (the customers service). */
+  async list(customerId: string, options: { limit: number; cursor?: string; kind?: string }) {
+    const cursor = decodeCursor(options.cursor, 2);
+    const conditions = [eq(timelineEntries.customerId, customerId)];
+    if (options.kind) conditions.push(eq(timelineEntries.kind, options.kind));
+    if (cursor) {
+      const at = new Date(cursor[0] as string);
+      const id = cursor[1] as string;
+      conditions.push(
+        or(lt(timelineEntries.at, at), and(eq(timelineEntries.at, at), lt(timelineEntries.id, id)))!,
+      );
+    }
+    const rows = await this.ctx.db
+      .select()
+      .from(timelineEntries)
+      .where(and(...conditions))
+      .orderBy(desc(timelineEntries.at), desc(timelineEntries.id))
+      .limit(options.limit + 1);
+    return toPage(rows, options.limit, (r) => [r.at.toISOString(), r.id]);
+  }
+
+  /** Used by merge: every entry of the folded file moves to the surviving one. */
+  async moveCustomer(tx: DbOrTx, fromCustomerId: string, toCustomerId: string): Promise<number> {
+    const moved = await tx
+      .update(timelineEntries)
+      .set({ customerId: toCustomerId })
+      .where(eq(timelineEntries.customerId, fromCustomerId))
+      .returning({ id: timelineEntries.id });
+    return moved.length;
+  }
+}

@@ -1,0 +1,46 @@
+import pino from 'pino';
+import { type Config, loadConfig } from '../config.ts';
+import { migrate, openDatabase } from '../db/index.ts';
+import { JobQueue } from '../jobs/queue.ts';
+import type { AppContext } from './context.ts';
+import { createServices } from './services.ts';
+
+export interface RuntimeOptions {
+  config?: Partial<Config>;
+  /** Start the job queue workers (the server does; tests and most CLI commands do not). */
+  jobs?: boolean;
+  now?: () => Date;
+}
+
+/** Opens the database, applies migrations and wires every service: the one place a process starts. */
+export async function createContext(options: RuntimeOptions = {}): Promise<AppContext> {
+  const config = { ...loadConfig(), ...options.config };
+  const log = pino({ level: config.logLevel, base: { service: 'liaison' } });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  await migrate(database);
+  const ctx = {
+    config,
+    database,
+    db: database.db,
+    log,
+    now: options.now ?? (() => new Date()),
+  } as AppContext;
+  ctx.queue = new JobQueue(database, log, {
+    databaseUrl: config.databaseUrl,
+    timeZone: config.displayTimeZone,
+  });
+  ctx.services = createServices(ctx);
+  registerJobs(ctx);
+  if (options.jobs) await ctx.queue.start();
+  return ctx;
+}
+
+/** Job handlers of every module; the module's service does the work. */
+function registerJobs(ctx: AppContext): void {
+  ctx.queue.register('sessions.purge', () => ctx.services.auth.purgeExpiredSessions(), '17 3 * * *');
+}
+
+export async function closeContext(ctx: AppContext): Promise<void> {
+  await ctx.queue.stop();
+  await ctx.database.close();
+}

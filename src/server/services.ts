@@ -1,0 +1,28 @@
+import { AuditService } from '../modules/audit/service.ts';
+import { AuthService } from '../modules/auth/service.ts';
+import { DepartmentsService } from '../modules/departments/service.ts';
+import { SettingsService } from '../modules/settings/service.ts';
+import { TimelineService } from '../modules/timeline/service.ts';
+import { UsersService } from '../modules/users/service.ts';
+import type { AppContext } from './context.ts';
+
+/** One instance of each module's service per process. */
+export interface Services {
+  audit: AuditService;
+  auth: AuthService;
+  departments: DepartmentsService;
+  settings: SettingsService;
+  timeline: TimelineService;
+  users: UsersService;
+}
+
+export function createServices(ctx: AppContext): Services {
+  return {
+    audit: new AuditService(ctx),
+    auth: new AuthService(ctx),
+    departments: new DepartmentsService(ctx),
+    settings: new SettingsService(ctx),
+    timeline: new TimelineService(ctx),
+    users: new UsersService(ctx),
+  };
+}
