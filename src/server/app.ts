@@ -9,7 +9,10 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { auditRoutes } from '../modules/audit/routes.ts';
 import { authRoutes } from '../modules/auth/routes.ts';
+import { customerRoutes } from '../modules/customers/routes.ts';
 import { departmentRoutes } from '../modules/departments/routes.ts';
+import { followUpRoutes } from '../modules/followups/routes.ts';
+import { interactionRoutes } from '../modules/interactions/routes.ts';
 import { UserSchema, userRoutes } from '../modules/users/routes.ts';
 import { installAuth } from './auth.ts';
 import type { AppContext } from './context.ts';
@@ -74,7 +77,15 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     app.swagger(),
   );
 
-  for (const routes of [authRoutes, userRoutes, departmentRoutes, auditRoutes]) {
+  for (const routes of [
+    authRoutes,
+    userRoutes,
+    departmentRoutes,
+    auditRoutes,
+    customerRoutes,
+    interactionRoutes,
+    followUpRoutes,
+  ]) {
     await app.register(routes(ctx));
   }
 

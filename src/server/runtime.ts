@@ -2,6 +2,7 @@ import pino from 'pino';
 import { type Config, loadConfig } from '../config.ts';
 import { migrate, openDatabase } from '../db/index.ts';
 import { JobQueue } from '../jobs/queue.ts';
+import { registerFollowUpJobs } from '../modules/followups/jobs.ts';
 import type { AppContext } from './context.ts';
 import { createServices } from './services.ts';
 
@@ -38,6 +39,7 @@ export async function createContext(options: RuntimeOptions = {}): Promise<AppCo
 /** Job handlers of every module; the module's service does the work. */
 function registerJobs(ctx: AppContext): void {
   ctx.queue.register('sessions.purge', () => ctx.services.auth.purgeExpiredSessions(), '17 3 * * *');
+  registerFollowUpJobs(ctx);
 }
 
 export async function closeContext(ctx: AppContext): Promise<void> {
