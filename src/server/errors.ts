@@ -40,7 +40,11 @@ export function installErrorHandler(app: FastifyInstance): void {
         const missing = (v.params as { missingProperty?: string }).missingProperty;
         const extraProp = (v.params as { additionalProperty?: string }).additionalProperty;
         const field = [base, missing ?? extraProp].filter(Boolean).join('.') || error.validationContext || '';
-        const message = extraProp ? `unknown field "${extraProp}"` : (v.message ?? 'is invalid');
+        const message = extraProp
+          ? `unknown field "${extraProp}"`
+          : missing
+            ? 'is required'
+            : (v.message ?? 'is invalid');
         return { field, message, code: v.keyword };
       });
       detail = `Invalid ${error.validationContext ?? 'request'}: ${errors
