@@ -8,3 +8,4 @@ export * from '../modules/followups/tables.ts';
 export * from '../modules/audit/tables.ts';
 export * from '../modules/timeline/tables.ts';
 export * from '../modules/settings/tables.ts';
+export * from '../modules/idempotency/tables.ts';
