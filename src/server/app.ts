@@ -17,6 +17,7 @@ import { UserSchema, userRoutes } from '../modules/users/routes.ts';
 import { installAuth } from './auth.ts';
 import type { AppContext } from './context.ts';
 import { installErrorHandler } from './errors.ts';
+import { installIdempotency } from './idempotency.ts';
 import { installMetrics } from './metrics.ts';
 import { ProblemSchema } from './schemas.ts';
 import { validatorCompiler } from './validation.ts';
@@ -57,6 +58,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.addSchema(UserSchema);
   installMetrics(app);
   installAuth(app, ctx);
+  installIdempotency(app, ctx);
 
   app.get(
     '/api/health',

@@ -3,6 +3,7 @@ import { type Config, loadConfig } from '../config.ts';
 import { migrate, openDatabase } from '../db/index.ts';
 import { JobQueue } from '../jobs/queue.ts';
 import { registerFollowUpJobs } from '../modules/followups/jobs.ts';
+import { purgeIdempotencyKeys } from './idempotency.ts';
 import type { AppContext } from './context.ts';
 import { createServices } from './services.ts';
 
@@ -39,6 +40,7 @@ export async function createContext(options: RuntimeOptions = {}): Promise<AppCo
 /** Job handlers of every module; the module's service does the work. */
 function registerJobs(ctx: AppContext): void {
   ctx.queue.register('sessions.purge', () => ctx.services.auth.purgeExpiredSessions(), '17 3 * * *');
+  ctx.queue.register('idempotency.purge', () => purgeIdempotencyKeys(ctx), '27 3 * * *');
   registerFollowUpJobs(ctx);
 }
 

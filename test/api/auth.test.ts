@@ -178,3 +178,23 @@ describe('users and departments', () => {
     expect((await t.admin.get(`/api/users/${id}`)).body.name).toBe('V2');
   });
 });
+
+describe('Idempotency-Key', () => {
+  it('replays the first answer for a retried write and refuses a changed one', async () => {
+    const body = { code: 'IDEM1', name: '重试部门' };
+    const first = await t.admin.post('/api/departments', body, { 'idempotency-key': 'k-1' });
+    expect(first.status).toBe(201);
+    const retry = await t.admin.post('/api/departments', body, { 'idempotency-key': 'k-1' });
+    expect(retry.status).toBe(201);
+    expect(retry.body.id).toBe(first.body.id);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    const list = await t.admin.get('/api/departments');
+    expect(list.body.items.filter((d: any) => d.code === 'IDEM1')).toHaveLength(1);
+    const changed = await t.admin.post(
+      '/api/departments',
+      { ...body, name: '别的' },
+      { 'idempotency-key': 'k-1' },
+    );
+    expect(changed.status).toBe(422);
+  });
+});
