@@ -1,5 +1,6 @@
 import { boolean, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { contacts, customers } from '../customers/tables.ts';
+import { interactions } from '../interactions/tables.ts';
 import { users } from '../users/tables.ts';
 
 export const FOLLOW_UP_KINDS = [
@@ -31,6 +32,15 @@ export const followUps = pgTable(
     result: text('result'),
     completedAt: timestamp('completed_at', { withTimezone: true }),
     completedBy: uuid('completed_by'),
+    /** The interaction logged when the task was completed. */
+    interactionId: uuid('interaction_id').references(() => interactions.id, { onDelete: 'set null' }),
+    /** The interaction whose next step created this task. */
+    sourceInteractionId: uuid('source_interaction_id').references(() => interactions.id, {
+      onDelete: 'set null',
+    }),
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+    cancelledBy: uuid('cancelled_by'),
+    cancelReason: text('cancel_reason'),
     /** Deterministic key of automatically generated tasks so that a generator run twice creates one task. */
     sourceKey: text('source_key').unique(),
     createdBy: uuid('created_by'),
@@ -41,6 +51,8 @@ export const followUps = pgTable(
   (t) => [
     index('follow_ups_assignee_idx').on(t.assigneeId, t.status, t.dueAt),
     index('follow_ups_customer_idx').on(t.customerId, t.dueAt),
+    // Overdue and calendar queries across a team or the whole company.
+    index('follow_ups_status_due_idx').on(t.status, t.dueAt),
   ],
 );
 
@@ -49,5 +61,6 @@ export const followUpPlans = pgTable('follow_up_plans', {
   valueClass: text('value_class').primaryKey(),
   intervalMonths: integer('interval_months').notNull(),
   enabled: boolean('enabled').notNull().default(true),
+  version: integer('version').notNull().default(1),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
