@@ -39,16 +39,24 @@ export class AuditService {
 
   /** Record a change in the same transaction as the change itself. */
   async record(tx: DbOrTx, actor: Actor | null, entry: AuditEntry): Promise<void> {
-    await tx.insert(auditLog).values({
-      actorId: actor && actor.via !== 'system' ? actor.id : null,
-      actorName: actor?.name ?? 'system',
-      action: entry.action,
-      entityType: entry.entityType,
-      entityId: entry.entityId,
-      customerId: entry.customerId ?? null,
-      before: scrub(entry.before) as object | null,
-      after: scrub(entry.after) as object | null,
-    });
+    await this.recordMany(tx, actor, [entry]);
+  }
+
+  /** Many entries in one statement (generators that create thousands of records at once). */
+  async recordMany(tx: DbOrTx, actor: Actor | null, entries: AuditEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await tx.insert(auditLog).values(
+      entries.map((entry) => ({
+        actorId: actor && actor.via !== 'system' ? actor.id : null,
+        actorName: actor?.name ?? 'system',
+        action: entry.action,
+        entityType: entry.entityType,
+        entityId: entry.entityId,
+        customerId: entry.customerId ?? null,
+        before: scrub(entry.before) as object | null,
+        after: scrub(entry.after) as object | null,
+      })),
+    );
   }
 
   async list(actor: Actor, filter: AuditFilter) {

@@ -25,18 +25,53 @@ export class TimelineService {
   constructor(private readonly ctx: AppContext) {}
 
   async add(tx: DbOrTx, event: TimelineEvent): Promise<void> {
-    await tx.insert(timelineEntries).values({
-      id: uuidv7(),
-      customerId: event.customerId,
-      at: event.at,
-      kind: event.kind,
-      refType: event.refType,
-      refId: event.refId,
-      title: event.title,
-      detail: event.detail ?? {},
-      departmentId: event.departmentId ?? null,
-      actorId: event.actorId ?? null,
-    });
+    await this.addMany(tx, [event]);
+  }
+
+  /** Many entries in one statement (generators that create thousands of records at once). */
+  async addMany(tx: DbOrTx, events: TimelineEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await tx.insert(timelineEntries).values(
+      events.map((event) => ({
+        id: uuidv7(),
+        customerId: event.customerId,
+        at: event.at,
+        kind: event.kind,
+        refType: event.refType,
+        refId: event.refId,
+        title: event.title,
+        detail: event.detail ?? {},
+        departmentId: event.departmentId ?? null,
+        actorId: event.actorId ?? null,
+      })),
+    );
+  }
+
+  /** Corrects the entry of a record that was edited (its time, title or detail changed). */
+  async updateRef(
+    tx: DbOrTx,
+    refType: string,
+    refId: string,
+    kind: string,
+    changes: Partial<Pick<TimelineEvent, 'at' | 'title' | 'detail' | 'departmentId'>>,
+  ): Promise<void> {
+    await tx
+      .update(timelineEntries)
+      .set(changes)
+      .where(
+        and(
+          eq(timelineEntries.refType, refType),
+          eq(timelineEntries.refId, refId),
+          eq(timelineEntries.kind, kind),
+        ),
+      );
+  }
+
+  /** Removes the entries of a deleted record (the audit log keeps what it was). */
+  async removeRef(tx: DbOrTx, refType: string, refId: string, kind?: string): Promise<void> {
+    const conditions = [eq(timelineEntries.refType, refType), eq(timelineEntries.refId, refId)];
+    if (kind) conditions.push(eq(timelineEntries.kind, kind));
+    await tx.delete(timelineEntries).where(and(...conditions));
   }
 
   /** Newest first, keyset-paged. Access is checked by the caller (the customers service). */
