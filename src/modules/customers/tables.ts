@@ -8,6 +8,7 @@ import {
   pgTable,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { departments } from '../departments/tables.ts';
@@ -103,6 +104,10 @@ export const customers = pgTable(
     index('customers_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`),
     index('customers_phones_trgm_idx').using('gin', sql`${t.searchPhones} gin_trgm_ops`),
     index('customers_tax_trgm_idx').using('gin', sql`${t.taxId} gin_trgm_ops`),
+    // The review queue: active files by when they were last verified (or created, if never).
+    index('customers_review_idx')
+      .on(sql`coalesce(${t.verifiedAt}, ${t.createdAt})`, t.id)
+      .where(sql`${t.archivedAt} is null`),
   ],
 );
 
@@ -130,7 +135,13 @@ export const contacts = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('contacts_customer_idx').on(t.customerId)],
+  (t) => [
+    index('contacts_customer_idx').on(t.customerId),
+    // At most one primary contact per customer, even under concurrent edits.
+    uniqueIndex('contacts_one_primary_idx')
+      .on(t.customerId)
+      .where(sql`${t.isPrimary} and ${t.archivedAt} is null`),
+  ],
 );
 
 export const ownershipTransfers = pgTable(

@@ -1,0 +1,2 @@
+CREATE UNIQUE INDEX "contacts_one_primary_idx" ON "contacts" USING btree ("customer_id") WHERE "contacts"."is_primary" and "contacts"."archived_at" is null;--> statement-breakpoint
+CREATE INDEX "customers_review_idx" ON "customers" USING btree (coalesce("verified_at", "created_at"),"id") WHERE "customers"."archived_at" is null;
