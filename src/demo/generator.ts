@@ -355,7 +355,7 @@ class DemoGenerator {
     const addresses: DemoCustomer['addresses'] = [{ kind: 'office', ...address }];
     if (shape === 'company' && rng.chance(0.35)) {
       const warehouse = this.address(city, rng.pick(city.districts));
-      addresses.push({ kind: rng.pick(['warehouse', 'factory']), ...warehouse });
+      addresses.push({ kind: rng.pick(['warehouse', 'pickup']), ...warehouse });
     }
 
     const verifiedAt =
@@ -402,13 +402,15 @@ class DemoGenerator {
         frequency:
           monthlyShipments >= 60
             ? 'daily'
-            : monthlyShipments >= 12
-              ? 'weekly'
-              : monthlyShipments >= 3
-                ? 'monthly'
-                : 'irregular',
+            : monthlyShipments >= 20
+              ? 'several_per_week'
+              : monthlyShipments >= 8
+                ? 'weekly'
+                : monthlyShipments >= 2
+                  ? 'monthly'
+                  : 'occasional',
         specialHandling,
-        notes: this.requirementNotes(specialHandling, modes),
+        notes: this.requirementNotes(industry, specialHandling, modes),
       },
       notes: rng.chance(0.3) ? rng.pick(CUSTOMER_NOTES) : null,
       createdAt,
@@ -549,7 +551,7 @@ class DemoGenerator {
         shape === 'company' ? rng.weighted(CONTACT_TITLES) : shape === 'individual' ? '店主' : '个人客户';
       const phones = [this.mobile()];
       if (shape === 'company' && rng.chance(0.3))
-        phones.push(`${this.landline(city)}${rng.chance(0.5) ? `-${rng.int(800, 8999)}` : ''}`);
+        phones.push(`${this.landline(city)}${rng.chance(0.5) ? `转${rng.int(800, 8999)}` : ''}`);
       const given = person.given[1];
       const email =
         domain && rng.chance(0.8)
@@ -610,11 +612,13 @@ class DemoGenerator {
     return [...tags];
   }
 
-  private requirementNotes(handling: string[], modes: ServiceMode[]): string | null {
+  private requirementNotes(industry: Industry, handling: string[], modes: ServiceMode[]): string | null {
     const rng = this.rng;
-    if (handling.includes('hazmat')) return '危险品需提供MSDS及危包证，订舱提前7天';
+    if (handling.includes('hazmat'))
+      return industry.slug === 'chem'
+        ? '危险品需提供MSDS及危包证，订舱提前7天'
+        : '含锂电池（第9类危险品），需UN38.3报告及运输鉴定书';
     if (handling.includes('cold_chain')) return '全程温控2–8℃，需提供温度记录';
-    if (handling.includes('battery')) return '含锂电池，需UN38.3报告及航空运输鉴定书';
     if (modes.includes('warehouse') && rng.chance(0.5)) return '入仓需贴箱唛，按SKU分区存放';
     return rng.chance(0.3) ? rng.pick(REQUIREMENT_NOTES) : null;
   }

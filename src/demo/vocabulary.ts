@@ -112,7 +112,7 @@ export const INDUSTRIES: Industry[] = [
     slug: 'tech',
     cargoTypes: ['电子元器件', '消费电子', '电路板', '锂电池产品', '小家电'],
     modes: { air: 5, sea: 5, customs: 3, warehouse: 2, road: 1 },
-    specialHandling: ['high_value', 'battery'],
+    specialHandling: ['high_value', 'hazmat'],
     needs: [2, 5, 3],
   },
   {
@@ -156,7 +156,7 @@ export const INDUSTRIES: Industry[] = [
     slug: 'ecom',
     cargoTypes: ['电商小包', 'FBA头程货物', '服装配饰', '3C配件'],
     modes: { air: 5, sea: 4, warehouse: 3, distribution: 2, customs: 2 },
-    specialHandling: ['battery'],
+    specialHandling: ['hazmat'],
     needs: [5, 4, 1],
   },
   {
@@ -200,7 +200,7 @@ export const INDUSTRIES: Industry[] = [
     slug: 'med',
     cargoTypes: ['医疗器械', '药品', '诊断试剂'],
     modes: { air: 6, road: 2, warehouse: 2, customs: 2 },
-    specialHandling: ['cold_chain', 'high_value'],
+    specialHandling: ['pharma', 'cold_chain', 'high_value'],
     needs: [1, 6, 3],
   },
   {
@@ -222,7 +222,7 @@ export const INDUSTRIES: Industry[] = [
     slug: 'energy',
     cargoTypes: ['光伏组件', '逆变器', '储能电池'],
     modes: { sea: 6, rail: 2, road: 1, customs: 2 },
-    specialHandling: ['battery', 'hazmat'],
+    specialHandling: ['hazmat', 'oversized'],
     needs: [3, 4, 3],
   },
   {

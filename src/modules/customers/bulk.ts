@@ -1,0 +1,150 @@
+import { sql } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
+import type { DbOrTx } from '../../db/index.ts';
+import { customerSearchFields } from './search.ts';
+import { type Address, type ImportantDate, type Requirements, contacts, customers } from './tables.ts';
+
+/**
+ * Bulk insert of customer files with their contacts, for the demo loader and the CSV/Excel import.
+ * Multi-row INSERTs in chunks (PostgreSQL allows 65 535 parameters per statement), with the search
+ * fields computed exactly as a single create computes them. Runs inside the caller's transaction;
+ * permission checks, validation, audit and timeline are the caller's job.
+ */
+
+export interface BulkContact {
+  name: string;
+  title?: string | null;
+  phones?: string[];
+  email?: string | null;
+  wechat?: string | null;
+  preferredChannel?: string | null;
+  contactFrequency?: string | null;
+  doNotContact?: boolean;
+  isPrimary?: boolean;
+  importantDates?: ImportantDate[];
+  notes?: string | null;
+}
+
+export interface BulkCustomer {
+  name: string;
+  shortName?: string | null;
+  kind?: string;
+  taxId?: string | null;
+  industry?: string | null;
+  phone?: string | null;
+  email?: string | null;
+  website?: string | null;
+  addresses?: Address[];
+  source?: string | null;
+  ownerId: string;
+  teamId?: string | null;
+  departmentIds?: string[];
+  stage?: string;
+  churnReason?: string | null;
+  valueClass?: string | null;
+  needType?: string | null;
+  bonds?: string[];
+  competitors?: string[];
+  tags?: string[];
+  requirements?: Requirements;
+  notes?: string | null;
+  verifiedAt?: Date | null;
+  createdBy?: string | null;
+  /** When the file was opened; defaults to now. Demo data back-dates it. */
+  createdAt?: Date;
+  contacts?: BulkContact[];
+}
+
+export interface InsertedCustomer {
+  id: string;
+  contactIds: string[];
+  values: typeof customers.$inferInsert;
+}
+
+const CUSTOMER_CHUNK = 500;
+const CONTACT_CHUNK = 1000;
+
+export async function insertCustomersBulk(tx: DbOrTx, input: BulkCustomer[]): Promise<InsertedCustomer[]> {
+  const now = new Date();
+  const inserted: InsertedCustomer[] = [];
+  const searchTexts: string[] = [];
+  const contactRows: (typeof contacts.$inferInsert)[] = [];
+  for (const customer of input) {
+    const id = uuidv7();
+    const createdAt = customer.createdAt ?? now;
+    const contactList = customer.contacts ?? [];
+    const search = customerSearchFields(customer, contactList);
+    const values: typeof customers.$inferInsert = {
+      id,
+      name: customer.name,
+      shortName: customer.shortName ?? null,
+      kind: customer.kind ?? 'company',
+      taxId: customer.taxId ?? null,
+      industry: customer.industry ?? null,
+      phone: customer.phone ?? null,
+      email: customer.email ?? null,
+      website: customer.website ?? null,
+      addresses: customer.addresses ?? [],
+      source: customer.source ?? null,
+      ownerId: customer.ownerId,
+      teamId: customer.teamId ?? null,
+      departmentIds: customer.departmentIds ?? [],
+      stage: customer.stage ?? 'prospect',
+      churnReason: customer.churnReason ?? null,
+      valueClass: customer.valueClass ?? null,
+      needType: customer.needType ?? null,
+      bonds: customer.bonds ?? [],
+      competitors: customer.competitors ?? [],
+      tags: customer.tags ?? [],
+      requirements: customer.requirements ?? {},
+      notes: customer.notes ?? null,
+      searchPhones: search.searchPhones,
+      verifiedAt: customer.verifiedAt ?? null,
+      createdBy: customer.createdBy ?? null,
+      createdAt,
+      updatedAt: createdAt,
+    };
+    const contactIds: string[] = [];
+    // One primary per customer (a partial unique index enforces it): the first flagged, else the first.
+    const primary = Math.max(
+      0,
+      contactList.findIndex((c) => c.isPrimary),
+    );
+    contactList.forEach((contact, i) => {
+      const contactId = uuidv7();
+      contactIds.push(contactId);
+      contactRows.push({
+        id: contactId,
+        customerId: id,
+        name: contact.name,
+        title: contact.title ?? null,
+        phones: contact.phones ?? [],
+        email: contact.email ?? null,
+        wechat: contact.wechat ?? null,
+        preferredChannel: contact.preferredChannel ?? null,
+        contactFrequency: contact.contactFrequency ?? null,
+        doNotContact: contact.doNotContact ?? false,
+        isPrimary: i === primary,
+        importantDates: contact.importantDates ?? [],
+        notes: contact.notes ?? null,
+        createdAt,
+        updatedAt: createdAt,
+      });
+    });
+    inserted.push({ id, contactIds, values });
+    searchTexts.push(search.searchText);
+  }
+  for (let i = 0; i < inserted.length; i += CUSTOMER_CHUNK) {
+    const chunk = inserted.slice(i, i + CUSTOMER_CHUNK);
+    await tx.insert(customers).values(
+      chunk.map(({ values }, j) => ({
+        ...values,
+        searchVector: sql`to_tsvector('simple', ${searchTexts[i + j]})`,
+      })),
+    );
+  }
+  for (let i = 0; i < contactRows.length; i += CONTACT_CHUNK) {
+    await tx.insert(contacts).values(contactRows.slice(i, i + CONTACT_CHUNK));
+  }
+  return inserted;
+}
