@@ -1,8 +1,10 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { ROLES, type Role } from '../modules/users/tables.ts';
 import { buildApp } from '../server/app.ts';
 import { ensureFirstAdmin } from '../server/bootstrap.ts';
 import { closeContext, createContext } from '../server/runtime.ts';
+import { DEFAULT_DEMO_CUSTOMERS, DEFAULT_DEMO_SEED, loadDemoIfEmpty, runDemo } from './demo.ts';
+import { progressBar } from './progress.ts';
 
 const program = new Command();
 program.name('liaison').description('Liaison — customer relationship and service platform for logistics');
@@ -14,7 +16,6 @@ program
     const ctx = await createContext({ jobs: true });
     await ensureFirstAdmin(ctx, (line) => console.log(line));
     if (ctx.config.demo) {
-      const { loadDemoIfEmpty } = await import('./demo.ts');
       await loadDemoIfEmpty(ctx, (line) => console.log(line));
     }
     const app = await buildApp(ctx);
@@ -74,5 +75,58 @@ program
       await closeContext(ctx);
     }
   });
+
+program
+  .command('demo')
+  .description(
+    'load generated demo customers (with contacts, interactions and follow-ups) into the configured database; ' +
+      'the same seed always gives the same customers, and a second run of a seed continues or does nothing',
+  )
+  .option(
+    '--customers <n>',
+    'how many customers',
+    (v) => positiveInt(v, '--customers'),
+    DEFAULT_DEMO_CUSTOMERS,
+  )
+  .option('--seed <seed>', 'generator seed', DEFAULT_DEMO_SEED)
+  .option('--batch <n>', 'customers per transaction', (v) => positiveInt(v, '--batch'), 1000)
+  .action(async (options: { customers: number; seed: string; batch: number }) => {
+    const ctx = await createContext();
+    const bar = progressBar('customers', options.customers);
+    try {
+      const stats = await runDemo(ctx, {
+        customers: options.customers,
+        seed: options.seed,
+        batchSize: options.batch,
+        onProgress: (done, total) => bar.update(done, total),
+        print: (line) => console.log(line),
+      });
+      bar.stop();
+      if (stats.customers === 0) {
+        console.log(
+          `Seed "${options.seed}" already has ${stats.skipped} customers loaded: nothing to do. Use another --seed for more data.`,
+        );
+      } else {
+        const seconds = stats.ms / 1000;
+        console.log(
+          `Loaded ${stats.customers} customers, ${stats.contacts} contacts, ${stats.interactions} interactions, ` +
+            `${stats.followUps} follow-ups in ${seconds.toFixed(1)} s (${Math.round(stats.customers / seconds)} customers/s, ${ctx.database.kind}).`,
+        );
+      }
+    } catch (error) {
+      bar.stop();
+      console.error((error as Error).message);
+      process.exitCode = 1;
+    } finally {
+      await closeContext(ctx);
+    }
+  });
+
+function positiveInt(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError(`${name} must be a positive whole number`);
+  return n;
+}
 
 await program.parseAsync(process.argv);

@@ -88,6 +88,8 @@ export interface DemoCustomer {
   name: string;
   shortName: string | null;
   kind: 'company' | 'person';
+  /** The name of a branch (分公司) of this company, for a loader that finds the name taken. */
+  branchName: string | null;
   taxId: string | null;
   industry: string;
   phone: string | null;
@@ -131,6 +133,8 @@ export interface DemoOptions {
   customers: number;
   /** The moment the data is relative to (tasks due today, overdue, …). */
   now: Date;
+  /** Start with the three example customers of the docs (上海远洋物流有限公司 …); default true. */
+  featured?: boolean;
 }
 
 const DAY = 86_400_000;
@@ -255,7 +259,7 @@ class DemoGenerator {
 
   customer(index: number): DemoCustomer {
     const rng = this.rng;
-    const featured = index < FEATURED.length ? FEATURED[index] : undefined;
+    const featured = this.options.featured !== false && index < FEATURED.length ? FEATURED[index] : undefined;
     const city = featured
       ? CITIES.find((c) => c.name === featured.city)!
       : rng.weighted(CITIES.map((c) => [c, c.weight] as const));
@@ -368,6 +372,8 @@ class DemoGenerator {
       name,
       shortName,
       kind: shape === 'person' ? 'person' : 'company',
+      branchName:
+        shape === 'company' ? `${name}${district.name.replace(/(区|街道|镇|市)$/, '')}分公司` : null,
       taxId,
       industry: industry.name,
       phone: shape === 'person' ? contacts[0].phones[0] : this.landline(city),
