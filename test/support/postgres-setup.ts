@@ -1,8 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { startPostgres } from '../../scripts/pg-server.ts';
 
 /**
  * Starts a throw-away PostgreSQL server for the 'postgres' test project, unless TEST_DATABASE_URL
@@ -13,46 +10,9 @@ export default async function setup(project: TestProject) {
     project.provide('databaseUrl', process.env.TEST_DATABASE_URL);
     return;
   }
-  const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').sort() : [];
-  const bin = versions.length ? `/usr/lib/postgresql/${versions.at(-1)}/bin` : '';
-  if (!bin || !existsSync(join(bin, 'initdb'))) {
-    throw new Error('PostgreSQL binaries not found: install postgresql or set TEST_DATABASE_URL');
-  }
-  const asRoot = process.getuid?.() === 0;
-  const dir = mkdtempSync(join(tmpdir(), 'liaison-pg-'));
-  chmodSync(dir, 0o777);
-  const data = join(dir, 'data');
-  const port = 54000 + Math.floor(Math.random() * 1000);
-  const run = (command: string, args: string[]) => {
-    const full = asRoot ? ['-u', 'postgres', '--', join(bin, command), ...args] : args;
-    const result = spawnSync(asRoot ? 'runuser' : join(bin, command), full, { encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`${command} failed: ${result.stderr || result.stdout}`);
-  };
-  run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C.UTF-8']);
-  run('pg_ctl', [
-    '-D',
-    data,
-    '-l',
-    join(dir, 'log'),
-    '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
-    '-w',
-    'start',
-  ]);
-  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  project.provide('databaseUrl', url);
-  return async () => {
-    try {
-      run('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']);
-    } catch {
-      // already stopped
-    }
-    try {
-      execFileSync('rm', ['-rf', dir]);
-    } catch {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  };
+  const server = await startPostgres();
+  project.provide('databaseUrl', server.url);
+  return () => server.stop();
 }
 
 declare module 'vitest' {
