@@ -183,3 +183,102 @@ export function churnReasonProblem(stage: string, churnReason: string | null | u
 export function unionList<T>(first: readonly T[], second: readonly T[]): T[] {
   return [...new Set([...first, ...second])];
 }
+
+/** The parts of a customer file a merge combines. */
+export interface MergeableCustomer {
+  name: string;
+  shortName: string | null;
+  taxId: string | null;
+  industry: string | null;
+  phone: string | null;
+  email: string | null;
+  website: string | null;
+  source: string | null;
+  addresses: { kind: string; text: string; postcode?: string }[];
+  departmentIds: string[];
+  bonds: string[];
+  competitors: string[];
+  tags: string[];
+  requirements: {
+    serviceModes?: string[];
+    lanes?: { origin: string; destination: string; mode?: string }[];
+    cargoTypes?: string[];
+    specialHandling?: string[];
+    monthlyShipments?: number | null;
+    monthlyTeu?: number | null;
+    monthlyKg?: number | null;
+    monthlyCbm?: number | null;
+    frequency?: string | null;
+    notes?: string | null;
+  };
+  notes: string | null;
+  valueClass: string | null;
+  needType: string | null;
+}
+
+type MergeResult = Omit<MergeableCustomer, 'name'>;
+
+/**
+ * What the surviving file looks like after another is folded into it. The target's own values win;
+ * the source fills what the target lacks; lists are united; the source's notes are kept under a
+ * heading. Nothing the source knew is dropped.
+ */
+export function mergeCustomerFields(target: MergeableCustomer, source: MergeableCustomer): MergeResult {
+  const pick = <T>(a: T | null | undefined, b: T | null | undefined): T | null =>
+    a !== null && a !== undefined && a !== '' ? a : (b ?? null);
+  const addressKey = (a: { text: string }) => a.text.replace(/\s+/g, '');
+  const addresses = [...target.addresses];
+  for (const address of source.addresses) {
+    if (!addresses.some((a) => addressKey(a) === addressKey(address))) addresses.push(address);
+  }
+  const lanes = [...(target.requirements.lanes ?? [])];
+  for (const lane of source.requirements.lanes ?? []) {
+    if (
+      !lanes.some(
+        (l) => l.origin === lane.origin && l.destination === lane.destination && l.mode === lane.mode,
+      )
+    )
+      lanes.push(lane);
+  }
+  const tr = target.requirements;
+  const sr = source.requirements;
+  const requirements: MergeableCustomer['requirements'] = {
+    ...sr,
+    ...tr,
+    serviceModes: unionList(tr.serviceModes ?? [], sr.serviceModes ?? []),
+    lanes,
+    cargoTypes: unionList(tr.cargoTypes ?? [], sr.cargoTypes ?? []),
+    specialHandling: unionList(tr.specialHandling ?? [], sr.specialHandling ?? []),
+    monthlyShipments: pick(tr.monthlyShipments, sr.monthlyShipments),
+    monthlyTeu: pick(tr.monthlyTeu, sr.monthlyTeu),
+    monthlyKg: pick(tr.monthlyKg, sr.monthlyKg),
+    monthlyCbm: pick(tr.monthlyCbm, sr.monthlyCbm),
+    frequency: pick(tr.frequency, sr.frequency),
+    notes: joinNotes(tr.notes ?? null, sr.notes ?? null, source.name),
+  };
+  return {
+    shortName: pick(target.shortName, source.shortName),
+    taxId: pick(target.taxId, source.taxId),
+    industry: pick(target.industry, source.industry),
+    phone: pick(target.phone, source.phone),
+    email: pick(target.email, source.email),
+    website: pick(target.website, source.website),
+    source: pick(target.source, source.source),
+    addresses,
+    departmentIds: unionList(target.departmentIds, source.departmentIds),
+    bonds: unionList(target.bonds, source.bonds),
+    competitors: unionList(target.competitors, source.competitors),
+    tags: unionList(target.tags, source.tags),
+    requirements,
+    notes: joinNotes(target.notes, source.notes, source.name),
+    valueClass: pick(target.valueClass, source.valueClass),
+    needType: pick(target.needType, source.needType),
+  };
+}
+
+function joinNotes(target: string | null, source: string | null, sourceName: string): string | null {
+  if (!source?.trim()) return target;
+  if (!target?.trim()) return source;
+  if (target.includes(source)) return target;
+  return `${target}\n\n【合并自 ${sourceName}】\n${source}`;
+}

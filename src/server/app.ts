@@ -13,6 +13,7 @@ import { customerRoutes } from '../modules/customers/routes.ts';
 import { departmentRoutes } from '../modules/departments/routes.ts';
 import { followUpRoutes } from '../modules/followups/routes.ts';
 import { interactionRoutes } from '../modules/interactions/routes.ts';
+import { timelineRoutes } from '../modules/timeline/routes.ts';
 import { UserSchema, userRoutes } from '../modules/users/routes.ts';
 import { installAuth } from './auth.ts';
 import type { AppContext } from './context.ts';
@@ -30,6 +31,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     trustProxy: process.env.TRUST_PROXY === '1',
     ajv: { customOptions: { removeAdditional: false } },
+    // Through the factory, not only setValidatorCompiler: a plugin that calls addSchema rebuilds its
+    // compiler from the factory and would otherwise fall back to Fastify's coercing default.
+    schemaController: { compilersFactory: { buildValidator: (() => validatorCompiler) as never } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   installErrorHandler(app);
@@ -85,6 +89,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     departmentRoutes,
     auditRoutes,
     customerRoutes,
+    timelineRoutes,
     interactionRoutes,
     followUpRoutes,
   ]) {
