@@ -1,0 +1,172 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { App as AntApp, ConfigProvider, Spin } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import type { ReactNode } from 'react';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { ApiError } from './api/client';
+import { AppLayout } from './layout/AppLayout';
+import { AuthProvider, useAuth } from './lib/auth';
+import { LanguageProvider, useLanguage } from './lib/language';
+import { AuditLogPage } from './pages/admin/AuditLogPage';
+import { DepartmentsPage } from './pages/admin/DepartmentsPage';
+import { FollowUpPlansPage } from './pages/admin/FollowUpPlansPage';
+import { UsersPage } from './pages/admin/UsersPage';
+import { CalendarPage } from './pages/CalendarPage';
+import { CustomerFilePage } from './pages/customers/CustomerFilePage';
+import { CustomerListPage } from './pages/customers/CustomerListPage';
+import { ReviewQueuePage } from './pages/customers/ReviewQueuePage';
+import { LoginPage } from './pages/LoginPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { PortalPage } from './pages/PortalPage';
+import { TodayPage } from './pages/TodayPage';
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 15_000,
+      refetchOnWindowFocus: false,
+      // 4xx answers will not change by asking again.
+      retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
+    },
+  },
+});
+
+const antTheme = {
+  token: {
+    colorPrimary: '#1677ff',
+    borderRadius: 6,
+    fontFamily:
+      "-apple-system, BlinkMacSystemFont, 'Segoe UI', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Helvetica Neue', Arial, sans-serif",
+  },
+  components: {
+    Layout: { siderBg: '#001529', headerHeight: 56, headerPadding: '0 16px' },
+    Menu: { darkItemBg: '#001529', darkSubMenuItemBg: '#000c17' },
+  },
+};
+
+function Themed({ children }: { children: ReactNode }) {
+  const { language } = useLanguage();
+  return (
+    <ConfigProvider locale={language === 'en' ? enUS : zhCN} theme={antTheme}>
+      <AntApp>{children}</AntApp>
+    </ConfigProvider>
+  );
+}
+
+/** Pages behind the login; portal users only reach their own company's page. */
+function RequireUser({ children, staff, admin }: { children: ReactNode; staff?: boolean; admin?: boolean }) {
+  const { user, loading } = useAuth();
+  const location = useLocation();
+  if (loading) {
+    return (
+      <div className="app-loading">
+        <Spin size="large" />
+      </div>
+    );
+  }
+  if (!user) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  if (staff && user.role === 'portal') return <Navigate to="/portal" replace />;
+  if (admin && user.role !== 'admin') return <NotFoundPage forbidden />;
+  return <>{children}</>;
+}
+
+export function App() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <AuthProvider>
+        <LanguageProvider>
+          <Themed>
+            <BrowserRouter>
+              <Routes>
+                <Route path="/login" element={<LoginPage />} />
+                <Route
+                  element={
+                    <RequireUser>
+                      <AppLayout />
+                    </RequireUser>
+                  }
+                >
+                  <Route path="/portal" element={<PortalPage />} />
+                  <Route
+                    path="/"
+                    element={
+                      <RequireUser staff>
+                        <TodayPage />
+                      </RequireUser>
+                    }
+                  />
+                  <Route
+                    path="/calendar"
+                    element={
+                      <RequireUser staff>
+                        <CalendarPage />
+                      </RequireUser>
+                    }
+                  />
+                  <Route
+                    path="/customers"
+                    element={
+                      <RequireUser staff>
+                        <CustomerListPage />
+                      </RequireUser>
+                    }
+                  />
+                  <Route
+                    path="/customers/:id"
+                    element={
+                      <RequireUser staff>
+                        <CustomerFilePage />
+                      </RequireUser>
+                    }
+                  />
+                  <Route
+                    path="/review-queue"
+                    element={
+                      <RequireUser staff>
+                        <ReviewQueuePage />
+                      </RequireUser>
+                    }
+                  />
+                  <Route
+                    path="/admin/users"
+                    element={
+                      <RequireUser admin>
+                        <UsersPage />
+                      </RequireUser>
+                    }
+                  />
+                  <Route
+                    path="/admin/departments"
+                    element={
+                      <RequireUser admin>
+                        <DepartmentsPage />
+                      </RequireUser>
+                    }
+                  />
+                  <Route
+                    path="/admin/follow-up-plans"
+                    element={
+                      <RequireUser admin>
+                        <FollowUpPlansPage />
+                      </RequireUser>
+                    }
+                  />
+                  <Route
+                    path="/admin/audit"
+                    element={
+                      <RequireUser admin>
+                        <AuditLogPage />
+                      </RequireUser>
+                    }
+                  />
+                  <Route path="*" element={<NotFoundPage />} />
+                </Route>
+              </Routes>
+            </BrowserRouter>
+          </Themed>
+        </LanguageProvider>
+      </AuthProvider>
+    </QueryClientProvider>
+  );
+}

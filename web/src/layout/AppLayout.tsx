@@ -1,0 +1,179 @@
+import {
+  AuditOutlined,
+  CalendarOutlined,
+  ClusterOutlined,
+  DashboardOutlined,
+  DownOutlined,
+  FileSearchOutlined,
+  GlobalOutlined,
+  LogoutOutlined,
+  MenuFoldOutlined,
+  MenuUnfoldOutlined,
+  ScheduleOutlined,
+  SettingOutlined,
+  ShopOutlined,
+  TeamOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+import { Avatar, Button, Dropdown, Layout, Menu, type MenuProps, Space, Typography, theme } from 'antd';
+import { type ReactNode, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { useLanguage } from '../lib/language';
+import { useAuth, useMe } from '../lib/auth';
+
+const { Sider, Header, Content } = Layout;
+
+interface MenuEntry {
+  key: string;
+  icon: ReactNode;
+  label: string;
+  children?: MenuEntry[];
+}
+
+export function AppLayout() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const { logout } = useAuth();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const [collapsed, setCollapsed] = useState(false);
+  const { language, setLanguage } = useLanguage();
+  const { token } = theme.useToken();
+
+  const items = useMemo<MenuEntry[]>(() => {
+    if (me.role === 'portal') {
+      return [{ key: '/portal', icon: <ShopOutlined />, label: t('menu.portal') }];
+    }
+    const entries: MenuEntry[] = [
+      { key: '/', icon: <DashboardOutlined />, label: t('menu.today') },
+      { key: '/calendar', icon: <CalendarOutlined />, label: t('menu.calendar') },
+      { key: '/customers', icon: <TeamOutlined />, label: t('menu.customers') },
+      { key: '/review-queue', icon: <FileSearchOutlined />, label: t('menu.reviewQueue') },
+    ];
+    if (me.role === 'admin') {
+      entries.push({
+        key: 'admin',
+        icon: <SettingOutlined />,
+        label: t('menu.admin'),
+        children: [
+          { key: '/admin/users', icon: <UserOutlined />, label: t('menu.users') },
+          { key: '/admin/departments', icon: <ClusterOutlined />, label: t('menu.departments') },
+          { key: '/admin/follow-up-plans', icon: <ScheduleOutlined />, label: t('menu.followUpPlans') },
+          { key: '/admin/audit', icon: <AuditOutlined />, label: t('menu.audit') },
+        ],
+      });
+    }
+    return entries;
+  }, [me.role, t]);
+
+  // The menu entry whose path is the longest prefix of the current location.
+  const selected = useMemo(() => {
+    const flat = items.flatMap((item) => [item, ...(item.children ?? [])]).map((item) => item.key);
+    const path = location.pathname;
+    return flat
+      .filter((key) => key.startsWith('/') && (key === '/' ? path === '/' : path.startsWith(key)))
+      .sort((a, b) => b.length - a.length)
+      .slice(0, 1);
+  }, [items, location.pathname]);
+
+  const userMenu: MenuProps['items'] = [
+    {
+      key: 'who',
+      disabled: true,
+      label: (
+        <div style={{ minWidth: 160 }}>
+          <div style={{ color: token.colorText, fontWeight: 500 }}>{me.name}</div>
+          <div style={{ color: token.colorTextSecondary, fontSize: 12 }}>{me.email}</div>
+          <div style={{ color: token.colorTextSecondary, fontSize: 12 }}>{t(`enum.role.${me.role}`)}</div>
+        </div>
+      ),
+    },
+    { type: 'divider' },
+    { key: 'logout', icon: <LogoutOutlined />, label: t('header.logout') },
+  ];
+
+  const languageMenu: MenuProps['items'] = [
+    { key: 'zh-CN', label: '简体中文' },
+    { key: 'en', label: 'English' },
+  ];
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Sider
+        width={216}
+        collapsible
+        collapsed={collapsed}
+        trigger={null}
+        theme="dark"
+        style={{ position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}
+      >
+        <Link to={me.role === 'portal' ? '/portal' : '/'} className="app-logo">
+          <img src="/favicon.svg" alt="" width={28} height={28} />
+          {!collapsed && (
+            <span className="app-logo-text">
+              {t('app.name')}
+              <small>{t('app.subtitle')}</small>
+            </span>
+          )}
+        </Link>
+        <Menu
+          theme="dark"
+          mode="inline"
+          selectedKeys={selected}
+          defaultOpenKeys={location.pathname.startsWith('/admin') ? ['admin'] : []}
+          items={items as MenuProps['items']}
+          onClick={({ key }) => key.startsWith('/') && navigate(key)}
+        />
+      </Sider>
+      <Layout>
+        <Header className="app-header" style={{ background: token.colorBgContainer }}>
+          <Button
+            type="text"
+            aria-label={t('header.toggleMenu')}
+            icon={collapsed ? <MenuUnfoldOutlined /> : <MenuFoldOutlined />}
+            onClick={() => setCollapsed(!collapsed)}
+          />
+          <Space size="middle">
+            <Dropdown
+              menu={{
+                items: languageMenu,
+                selectable: true,
+                selectedKeys: [language],
+                onClick: ({ key }) => setLanguage(key as 'zh-CN' | 'en'),
+              }}
+            >
+              <Button type="text" icon={<GlobalOutlined />} data-testid="language-switch">
+                {language === 'en' ? 'English' : '中文'}
+              </Button>
+            </Dropdown>
+            <Dropdown
+              menu={{
+                items: userMenu,
+                onClick: async ({ key }) => {
+                  if (key === 'logout') {
+                    await logout();
+                    navigate('/login');
+                  }
+                },
+              }}
+            >
+              <Button type="text" data-testid="user-menu" style={{ height: 40 }}>
+                <Space size={8}>
+                  <Avatar size="small" style={{ background: token.colorPrimary }}>
+                    {me.name.slice(0, 1).toUpperCase()}
+                  </Avatar>
+                  <Typography.Text>{me.name}</Typography.Text>
+                  <DownOutlined style={{ fontSize: 10, color: token.colorTextTertiary }} />
+                </Space>
+              </Button>
+            </Dropdown>
+          </Space>
+        </Header>
+        <Content className="app-content">
+          <Outlet />
+        </Content>
+      </Layout>
+    </Layout>
+  );
+}

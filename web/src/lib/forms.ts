@@ -1,0 +1,62 @@
+import type { FormInstance } from 'antd';
+import type { TFunction } from 'i18next';
+import { ApiError } from '../api/client';
+
+/** "contacts.0.name" → ['contacts', 0, 'name'], the NamePath antd forms use. */
+function namePath(field: string): (string | number)[] {
+  return field.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
+/** A field problem in the user's language: known validation keywords are translated, others kept. */
+export function fieldMessage(t: TFunction, problem: { message: string; code?: string }): string {
+  if (problem.code) {
+    const key = `validation.${problem.code}`;
+    const translated = t(key, { defaultValue: '' });
+    if (translated) return translated;
+  }
+  return problem.message;
+}
+
+/**
+ * Puts the server's field problems (`errors[].field`) on the matching form fields. Returns the
+ * problems that have no field in the form, so the caller can show them in a message.
+ */
+export function applyFieldErrors(
+  form: FormInstance,
+  error: unknown,
+  t: TFunction,
+  options: { prefix?: string; aliases?: Record<string, string> } = {},
+): string[] {
+  if (!(error instanceof ApiError)) return [error instanceof Error ? error.message : String(error)];
+  const unplaced: string[] = [];
+  const fields: { name: (string | number)[]; errors: string[] }[] = [];
+  const registered = new Set<string>();
+  form.getFieldsValue(true, (meta) => {
+    if (meta) registered.add(meta.name.join('.'));
+    return false;
+  });
+  for (const problem of error.errors) {
+    let field = options.aliases?.[problem.field] ?? problem.field;
+    // Errors of a nested object edited on its own (e.g. requirements.lanes.0.origin).
+    if (options.prefix && field.startsWith(`${options.prefix}.`))
+      field = field.slice(options.prefix.length + 1);
+    const message = fieldMessage(t, problem);
+    if (field && registered.has(field)) fields.push({ name: namePath(field), errors: [message] });
+    else unplaced.push(field ? `${field}: ${message}` : message);
+  }
+  if (fields.length) form.setFields(fields as never);
+  if (!error.errors.length) unplaced.push(errorText(t, error));
+  return unplaced;
+}
+
+/** One line describing an error, in the user's language where the status says enough. */
+export function errorText(t: TFunction, error: unknown): string {
+  if (error instanceof ApiError) {
+    // The server's detail is English; the status explains enough in the user's language.
+    const byStatus = t(`errors.${error.status}`, { defaultValue: '' });
+    if ((error.status === 400 || error.status === 422) && error.detail) return error.detail;
+    return byStatus || error.detail || error.title;
+  }
+  if (error instanceof TypeError) return t('errors.network');
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,72 @@
+import { useQuery } from '@tanstack/react-query';
+import { Card, Descriptions, Result, Skeleton, Table, Tag } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { api, unwrap } from '../api/client';
+import { PageHeader } from '../components/PageHeader';
+import { useMe } from '../lib/auth';
+
+/** A portal user's own company: the file as the customer may see it and its contacts. */
+export function PortalPage() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const customerId = me.customerId;
+  const customer = useQuery({
+    queryKey: ['customer', customerId],
+    enabled: !!customerId,
+    queryFn: () => unwrap(api.GET('/api/customers/{id}', { params: { path: { id: customerId! } } })),
+  });
+  const contacts = useQuery({
+    queryKey: ['contacts', customerId],
+    enabled: !!customerId,
+    queryFn: async () =>
+      (await unwrap(api.GET('/api/customers/{id}/contacts', { params: { path: { id: customerId! } } })))
+        .items,
+  });
+
+  if (me.role !== 'portal' || !customerId) {
+    return <Result status="info" title={t('portal.staffTitle')} subTitle={t('portal.staffText')} />;
+  }
+  if (customer.isLoading) return <Skeleton active />;
+  if (!customer.data) return <Result status="warning" title={t('portal.missing')} />;
+  const c = customer.data;
+  return (
+    <>
+      <PageHeader title={c.name} crumbs={[{ title: t('menu.portal') }]} subTitle={t('portal.subtitle')} />
+      <Card title={t('portal.company')} style={{ marginBottom: 16 }}>
+        <Descriptions bordered column={{ xs: 1, md: 2 }}>
+          <Descriptions.Item label={t('customer.name')}>{c.name}</Descriptions.Item>
+          <Descriptions.Item label={t('customer.taxId')}>{c.taxId ?? '—'}</Descriptions.Item>
+          <Descriptions.Item label={t('customer.phone')}>{c.phone ?? '—'}</Descriptions.Item>
+          <Descriptions.Item label={t('customer.email')}>{c.email ?? '—'}</Descriptions.Item>
+          <Descriptions.Item label={t('portal.accountManager')}>{c.ownerName ?? '—'}</Descriptions.Item>
+          <Descriptions.Item label={t('customer.addresses')}>
+            {c.addresses.map((a) => a.text).join('；') || '—'}
+          </Descriptions.Item>
+        </Descriptions>
+      </Card>
+      <Card title={t('customer.tabs.contacts')}>
+        <Table
+          rowKey="id"
+          loading={contacts.isLoading}
+          dataSource={contacts.data}
+          pagination={false}
+          columns={[
+            { title: t('contacts.name'), dataIndex: 'name' },
+            { title: t('contacts.title'), dataIndex: 'title', render: (v: string | null) => v ?? '—' },
+            {
+              title: t('contacts.phones'),
+              dataIndex: 'phones',
+              render: (v: string[]) => v.join('、') || '—',
+            },
+            { title: t('contacts.email'), dataIndex: 'email', render: (v: string | null) => v ?? '—' },
+            {
+              title: t('contacts.preferredChannel'),
+              dataIndex: 'preferredChannel',
+              render: (v: string | null) => (v ? <Tag>{t(`enum.channel.${v}`)}</Tag> : '—'),
+            },
+          ]}
+        />
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,289 @@
+import {
+  CheckCircleOutlined,
+  DownOutlined,
+  EditOutlined,
+  InboxOutlined,
+  MergeCellsOutlined,
+  RollbackOutlined,
+  SwapOutlined,
+} from '@ant-design/icons';
+import { useMutation } from '@tanstack/react-query';
+import {
+  Alert,
+  App,
+  Button,
+  Descriptions,
+  Dropdown,
+  Result,
+  Skeleton,
+  Space,
+  Tabs,
+  Tag,
+  Tooltip,
+} from 'antd';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { ApiError, api, unwrap } from '../../api/client';
+import { subtreeIds, useDepartments } from '../../api/queries';
+import { PageHeader } from '../../components/PageHeader';
+import { useDepartmentName } from '../../components/selects';
+import { EnumTag, StageTag, ValueClassTag } from '../../components/tags';
+import { canTransfer, useMe } from '../../lib/auth';
+import { errorText } from '../../lib/forms';
+import { formatDate, fromNow } from '../../lib/time';
+import { CustomerFormDrawer } from './CustomerFormDrawer';
+import { ContactsTab } from './file/ContactsTab';
+import { FollowUpsTab } from './file/FollowUpsTab';
+import { InteractionsTab } from './file/InteractionsTab';
+import { MergeModal } from './file/MergeModal';
+import { ProfileTab } from './file/ProfileTab';
+import { RequirementsTab } from './file/RequirementsTab';
+import { TimelineTab } from './file/TimelineTab';
+import { TransferModal } from './file/TransferModal';
+import { TransfersTab } from './file/TransfersTab';
+import { canEdit, useCustomer, useRefreshCustomer } from './file/useCustomer';
+
+const TABS = [
+  'profile',
+  'contacts',
+  'requirements',
+  'timeline',
+  'interactions',
+  'followUps',
+  'transfers',
+] as const;
+
+export function CustomerFilePage() {
+  const { id = '' } = useParams();
+  const { t } = useTranslation();
+  const me = useMe();
+  const { message, modal } = App.useApp();
+  const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
+  const customer = useCustomer(id);
+  const departments = useDepartments();
+  const departmentName = useDepartmentName();
+  const refresh = useRefreshCustomer(id);
+  const [editing, setEditing] = useState(false);
+  const [transferring, setTransferring] = useState(false);
+  const [merging, setMerging] = useState(false);
+  const tab = (TABS as readonly string[]).includes(params.get('tab') ?? '') ? params.get('tab')! : 'profile';
+
+  const teamIds = useMemo(
+    () => subtreeIds(departments.data ?? [], me.departmentId),
+    [departments.data, me.departmentId],
+  );
+
+  const action = useMutation({
+    mutationFn: async (kind: 'verify' | 'archive' | 'restore') => {
+      const version = customer.data!.version;
+      const path = { params: { path: { id } }, body: { version } };
+      if (kind === 'verify')
+        return unwrap(api.POST('/api/customers/{id}/verify', { params: { path: { id } }, body: {} }));
+      if (kind === 'archive') return unwrap(api.POST('/api/customers/{id}/archive', path));
+      return unwrap(api.POST('/api/customers/{id}/restore', path));
+    },
+    onSuccess: (_data, kind) => {
+      message.success(t(`customer.done.${kind}`));
+      void refresh();
+    },
+    onError: (error) =>
+      message.error(
+        error instanceof ApiError && error.status === 409 ? t('errors.stale') : errorText(t, error),
+      ),
+  });
+
+  if (customer.isLoading) {
+    return (
+      <div style={{ paddingTop: 24 }}>
+        <Skeleton active paragraph={{ rows: 8 }} />
+      </div>
+    );
+  }
+  if (customer.isError || !customer.data) {
+    const notFound = customer.error instanceof ApiError && customer.error.status === 404;
+    return (
+      <Result
+        status={notFound ? '404' : 'error'}
+        title={notFound ? t('customer.notFound') : t('errors.loadFailed')}
+        subTitle={notFound ? undefined : errorText(t, customer.error)}
+        extra={<Button onClick={() => navigate('/customers')}>{t('customer.backToList')}</Button>}
+      />
+    );
+  }
+
+  const c = customer.data;
+  const editable = canEdit(me, c, teamIds) && !c.archivedAt;
+  const transferable = canTransfer(me.role) && canEdit(me, c, teamIds) && !c.archivedAt;
+
+  const moreItems = [
+    transferable && { key: 'transfer', icon: <SwapOutlined />, label: t('customer.transfer') },
+    me.role !== 'manager' &&
+      canEdit(me, c, teamIds) &&
+      !c.archivedAt && { key: 'merge', icon: <MergeCellsOutlined />, label: t('customer.merge') },
+    canEdit(me, c, teamIds) &&
+      (c.archivedAt
+        ? !c.mergedIntoId && { key: 'restore', icon: <RollbackOutlined />, label: t('customer.restore') }
+        : { key: 'archive', icon: <InboxOutlined />, label: t('customer.archive'), danger: true }),
+  ].filter(Boolean) as { key: string; icon: React.ReactNode; label: string; danger?: boolean }[];
+
+  const onMore = (key: string) => {
+    if (key === 'transfer') setTransferring(true);
+    else if (key === 'merge') setMerging(true);
+    else if (key === 'restore') action.mutate('restore');
+    else if (key === 'archive') {
+      modal.confirm({
+        title: t('customer.archiveConfirm', { name: c.name }),
+        content: t('customer.archiveHint'),
+        okButtonProps: { danger: true },
+        okText: t('customer.archive'),
+        onOk: () => action.mutateAsync('archive'),
+      });
+    }
+  };
+
+  return (
+    <>
+      <PageHeader
+        title={<span data-testid="customer-name">{c.name}</span>}
+        crumbs={[{ title: t('menu.customers'), to: '/customers' }, { title: c.shortName || c.name }]}
+        tags={
+          <Space size={4}>
+            <StageTag stage={c.stage} reason={c.churnReason} />
+            <ValueClassTag value={c.valueClass} />
+            <EnumTag group="needType" value={c.needType} color="purple" />
+            {c.archivedAt && (
+              <Tag color="default">{c.mergedIntoId ? t('customer.merged') : t('customer.archived')}</Tag>
+            )}
+          </Space>
+        }
+        extra={
+          <Space>
+            {transferable && (
+              <Button
+                icon={<SwapOutlined />}
+                onClick={() => setTransferring(true)}
+                data-testid="transfer-button"
+              >
+                {t('customer.transfer')}
+              </Button>
+            )}
+            {editable && (
+              <Tooltip
+                title={
+                  c.verifiedAt
+                    ? t('customer.verifiedAgo', { ago: fromNow(c.verifiedAt) })
+                    : t('customer.neverVerified')
+                }
+              >
+                <Button
+                  icon={<CheckCircleOutlined />}
+                  loading={action.isPending && action.variables === 'verify'}
+                  onClick={() => action.mutate('verify')}
+                >
+                  {t('customer.verify')}
+                </Button>
+              </Tooltip>
+            )}
+            {editable && (
+              <Button type="primary" icon={<EditOutlined />} onClick={() => setEditing(true)}>
+                {t('common.edit')}
+              </Button>
+            )}
+            {moreItems.length > 0 && (
+              <Dropdown menu={{ items: moreItems, onClick: ({ key }) => onMore(key) }}>
+                <Button>
+                  {t('common.more')} <DownOutlined />
+                </Button>
+              </Dropdown>
+            )}
+          </Space>
+        }
+      >
+        <Descriptions size="small" column={{ xs: 1, sm: 2, lg: 4 }} style={{ marginTop: 12 }}>
+          <Descriptions.Item label={t('customer.owner')}>{c.ownerName ?? '—'}</Descriptions.Item>
+          <Descriptions.Item label={t('customer.team')}>{departmentName(c.teamId)}</Descriptions.Item>
+          <Descriptions.Item label={t('customer.taxId')}>{c.taxId ?? '—'}</Descriptions.Item>
+          <Descriptions.Item label={t('customer.lastVerified')}>
+            {c.verifiedAt ? formatDate(c.verifiedAt) : t('customer.neverVerified')}
+          </Descriptions.Item>
+        </Descriptions>
+        {c.mergedIntoId && (
+          <Alert
+            type="info"
+            showIcon
+            style={{ marginTop: 12 }}
+            title={
+              <span>
+                {t('customer.mergedInto')}{' '}
+                <Link to={`/customers/${c.mergedIntoId}`}>{t('customer.openTarget')}</Link>
+              </span>
+            }
+          />
+        )}
+        {!c.mergedIntoId && c.archivedAt && (
+          <Alert
+            type="warning"
+            showIcon
+            style={{ marginTop: 12 }}
+            title={t('customer.archivedOn', { date: formatDate(c.archivedAt) })}
+          />
+        )}
+        {!editable && !c.archivedAt && (
+          <Alert type="info" showIcon style={{ marginTop: 12 }} title={t('customer.readOnly')} />
+        )}
+      </PageHeader>
+
+      <Tabs
+        activeKey={tab}
+        onChange={(key) => setParams({ tab: key }, { replace: true })}
+        className="customer-tabs"
+        items={[
+          { key: 'profile', label: t('customer.tabs.profile'), children: <ProfileTab customer={c} /> },
+          {
+            key: 'contacts',
+            label: t('customer.tabs.contacts'),
+            children: <ContactsTab customer={c} editable={editable} />,
+          },
+          {
+            key: 'requirements',
+            label: t('customer.tabs.requirements'),
+            children: <RequirementsTab customer={c} editable={editable} />,
+          },
+          {
+            key: 'timeline',
+            label: t('customer.tabs.timeline'),
+            children: <TimelineTab customerId={c.id} />,
+          },
+          {
+            key: 'interactions',
+            label: t('customer.tabs.interactions'),
+            children: (
+              <InteractionsTab
+                customer={c}
+                editable={(editable || me.role === 'operations') && !c.archivedAt}
+              />
+            ),
+          },
+          {
+            key: 'followUps',
+            label: t('customer.tabs.followUps'),
+            children: (
+              <FollowUpsTab customer={c} editable={(editable || me.role === 'operations') && !c.archivedAt} />
+            ),
+          },
+          {
+            key: 'transfers',
+            label: t('customer.tabs.transfers'),
+            children: <TransfersTab customerId={c.id} />,
+          },
+        ]}
+      />
+
+      <CustomerFormDrawer open={editing} onClose={() => setEditing(false)} customer={c} />
+      <TransferModal open={transferring} onClose={() => setTransferring(false)} customer={c} />
+      <MergeModal open={merging} onClose={() => setMerging(false)} customer={c} />
+    </>
+  );
+}
