@@ -207,7 +207,7 @@ export async function runDemo(ctx: AppContext, options: DemoRunOptions): Promise
         .where(and(eq(settings.key, key), sql`(${settings.value}->>'loaded')::int = ${loadedBefore}`))
         .returning({ key: settings.key });
       if (moved.length === 0) throw new Error(`Another demo load of seed "${options.seed}" is running.`);
-      const counts = await writeDemoBatch(ctx, tx, org, fresh, now);
+      const counts = await writeDemoBatch(tx, org, fresh, now);
       stats.customers += counts.customers;
       stats.contacts += counts.contacts;
       stats.interactions += counts.interactions;
@@ -242,7 +242,6 @@ async function readMarker(db: DbOrTx, key: string): Promise<DemoMarker | undefin
 
 /** Inserts one batch of generated customers and everything that hangs off them. */
 async function writeDemoBatch(
-  ctx: AppContext,
   tx: DbOrTx,
   org: DemoOrganisation,
   batch: DemoCustomer[],
@@ -319,7 +318,7 @@ async function writeDemoBatch(
       };
     }),
   );
-  await insertInteractionsBulk(tx, interactionRows, (t, events) => ctx.services.timeline.addMany(t, events));
+  await insertInteractionsBulk(tx, interactionRows);
 
   const followUpRows = batch.flatMap((c, i) =>
     c.followUps.map((task) => {

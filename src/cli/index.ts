@@ -4,6 +4,8 @@ import { buildApp } from '../server/app.ts';
 import { ensureFirstAdmin } from '../server/bootstrap.ts';
 import { closeContext, createContext } from '../server/runtime.ts';
 import { DEFAULT_DEMO_CUSTOMERS, DEFAULT_DEMO_SEED, loadDemoIfEmpty, runDemo } from './demo.ts';
+import { countExportable, exportCustomers, openOutput } from './export-customers.ts';
+import { formatProblem, importCustomersFile } from './import-customers.ts';
 import { progressBar } from './progress.ts';
 
 const program = new Command();
@@ -115,6 +117,111 @@ program
       }
     } catch (error) {
       bar.stop();
+      console.error((error as Error).message);
+      process.exitCode = 1;
+    } finally {
+      await closeContext(ctx);
+    }
+  });
+
+const importCommand = program.command('import').description('import data from CSV or Excel files');
+importCommand
+  .command('customers <file>')
+  .description('import customer files (with one contact each) from a .csv or .xlsx file')
+  .option('--owner <email>', 'owner of rows that have no 负责人邮箱/ownerEmail')
+  .option('--errors <file>', 'where to write the problem report (default: FILE.errors.csv)')
+  .addHelpText(
+    'after',
+    `
+All or nothing: every row is checked first (required name, types and lengths, owner exists and may
+own customers, valid unified social credit code, no duplicate tax id or company name within the file
+or among stored customers). If any row has a problem nothing is imported: the problems are printed
+(row number, column, message), written to FILE.errors.csv, and the exit code is 1. A file without
+problems is imported in one transaction. Fix the file and run the same command again.
+
+The first row holds the column names, in Chinese or English (see docs/import-export.md):
+  客户名称/name (required), 简称/shortName, 类型/kind, 统一社会信用代码/taxId, 行业/industry,
+  电话/phone, 邮箱/email, 网址/website, 地址/address, 邮编/postcode, 来源/source,
+  负责人邮箱/ownerEmail, 阶段/stage (潜在/洽谈/合作/维系/流失), 流失原因/churnReason,
+  价值等级/valueClass (A/B/C), 需求类型/needType, 维系纽带/bonds, 标签/tags, 竞争对手/competitors,
+  服务方式/serviceModes, 主要航线/lanes (CNSHA→USLAX 海运), 货物类型/cargoTypes, 服务部门/departments,
+  备注/notes, 联系人/contactName, 联系人职务/contactTitle, 联系人电话/contactPhone,
+  联系人邮箱/contactEmail, 联系人微信/contactWechat.
+Lists (tags, phones, …) are separated by ; or 、. CSV files may be UTF-8 or GB18030 (Excel's "CSV").`,
+  )
+  .action(async (file: string, options: { owner?: string; errors?: string }) => {
+    const ctx = await createContext();
+    let bar: ReturnType<typeof progressBar> | undefined;
+    let phase = '';
+    try {
+      const result = await importCustomersFile(ctx, file, {
+        defaultOwnerEmail: options.owner,
+        errorFile: options.errors,
+        onProgress: (name, done, total) => {
+          if (name !== phase) {
+            bar?.stop();
+            phase = name;
+            bar = progressBar(name === 'validate' ? 'checking ' : 'importing', total);
+          }
+          bar?.update(done, total);
+        },
+      });
+      bar?.stop();
+      if (result.problems.length > 0) {
+        console.error(`Nothing imported: ${result.problems.length} problem(s) in ${file}.`);
+        for (const problem of result.problems.slice(0, 50)) console.error(`  ${formatProblem(problem)}`);
+        if (result.problems.length > 50) console.error(`  … and ${result.problems.length - 50} more`);
+        console.error(`The full report is in ${result.errorFile}.`);
+        process.exitCode = 1;
+      } else {
+        console.log(`Imported ${result.imported} customers from ${file}.`);
+      }
+    } catch (error) {
+      bar?.stop();
+      console.error(`Nothing imported: ${(error as Error).message}`);
+      process.exitCode = 1;
+    } finally {
+      await closeContext(ctx);
+    }
+  });
+
+const exportCommand = program.command('export').description('export data as CSV or Excel files');
+exportCommand
+  .command('customers')
+  .description('export every customer file that is not archived, in the columns the import reads')
+  .addOption(new Option('--format <format>', 'file format').choices(['csv', 'xlsx']).default('csv'))
+  .option('--out <file>', 'output file, - for standard output (default: customers-YYYYMMDD.csv|xlsx)')
+  .addOption(new Option('--headers <lang>', 'column names').choices(['zh', 'en']).default('zh'))
+  .addHelpText(
+    'after',
+    `
+Cells that start with = + - @ (or a tab or carriage return) get a leading ' so that spreadsheet
+programs show them as text instead of running them as formulas. CSV is UTF-8 with a BOM.`,
+  )
+  .action(async (options: { format: 'csv' | 'xlsx'; out?: string; headers: 'zh' | 'en' }) => {
+    const ctx = await createContext();
+    const path =
+      options.out ?? `customers-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}.${options.format}`;
+    if (path === '-' && options.format === 'xlsx' && process.stdout.isTTY) {
+      console.error(
+        'Refusing to write an Excel file to the terminal: give --out FILE or redirect the output.',
+      );
+      process.exitCode = 1;
+      await closeContext(ctx);
+      return;
+    }
+    const bar = path === '-' ? undefined : progressBar('exporting', await countExportable(ctx));
+    try {
+      const count = await exportCustomers(ctx, {
+        format: options.format,
+        out: openOutput(path),
+        headers: options.headers,
+        onProgress: (done, total) => bar?.update(done, total),
+      });
+      bar?.stop();
+      if (path !== '-') console.log(`Exported ${count} customers to ${path}.`);
+    } catch (error) {
+      bar?.stop();
       console.error((error as Error).message);
       process.exitCode = 1;
     } finally {

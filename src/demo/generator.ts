@@ -644,8 +644,11 @@ class DemoGenerator {
     const result: DemoInteraction[] = [];
     for (let i = 0; i < n; i++) {
       const daysAgo = rng.int(0, Math.min(ageDays, customer.stage === 'churned' ? 400 : 240));
-      const occurredAt = this.pastDay(daysAgo, rng.int(9, 17), rng.int(0, 59));
-      if (occurredAt > this.now) continue;
+      const hour = rng.int(9, 17);
+      const minute = rng.int(0, 59);
+      // Later today has not happened yet: yesterday then (no extra draw, so `now` never shifts the sequence).
+      const at = this.pastDay(daysAgo, hour, minute);
+      const occurredAt = at > this.now ? this.pastDay(daysAgo + 1, hour, minute) : at;
       const lane = customer.requirements.lanes.length ? rng.pick(customer.requirements.lanes) : null;
       const template = rng.pick(INTERACTION_TEMPLATES.filter((t) => t.when(customer, lane)));
       const text = template.make(rng, customer, lane);
@@ -758,7 +761,9 @@ class DemoGenerator {
   /** Later today in Shanghai, or 23:00 when the working day is over. */
   private todayLater(): Date {
     const hourNow = new Date(this.now.getTime() + SHANGHAI_OFFSET).getUTCHours();
-    const hour = hourNow >= 19 ? 23 : this.rng.int(hourNow + 1, 19);
+    // Always draw, so that what follows does not depend on the time of day.
+    const roll = this.rng.next();
+    const hour = hourNow >= 19 ? 23 : hourNow + 1 + Math.floor(roll * (19 - hourNow));
     return shanghaiTime(this.now, 0, hour, 0);
   }
 }

@@ -1,13 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
+import { insertRowsJson } from '../../db/bulk.ts';
 import type { DbOrTx } from '../../db/index.ts';
 import { customerSearchFields } from './search.ts';
 import { type Address, type ImportantDate, type Requirements, contacts, customers } from './tables.ts';
 
 /**
  * Bulk insert of customer files with their contacts, for the demo loader and the CSV/Excel import.
- * Multi-row INSERTs in chunks (PostgreSQL allows 65 535 parameters per statement), with the search
- * fields computed exactly as a single create computes them. Runs inside the caller's transaction;
+ * Multi-row INSERTs (rows sent as one jsonb parameter, see src/db/bulk.ts), with the search fields
+ * computed exactly as a single create computes them. Runs inside the caller's transaction;
  * permission checks, validation, audit and timeline are the caller's job.
  */
 
@@ -60,9 +61,6 @@ export interface InsertedCustomer {
   contactIds: string[];
   values: typeof customers.$inferInsert;
 }
-
-const CUSTOMER_CHUNK = 500;
-const CONTACT_CHUNK = 1000;
 
 export async function insertCustomersBulk(tx: DbOrTx, input: BulkCustomer[]): Promise<InsertedCustomer[]> {
   const now = new Date();
@@ -134,17 +132,12 @@ export async function insertCustomersBulk(tx: DbOrTx, input: BulkCustomer[]): Pr
     inserted.push({ id, contactIds, values });
     searchTexts.push(search.searchText);
   }
-  for (let i = 0; i < inserted.length; i += CUSTOMER_CHUNK) {
-    const chunk = inserted.slice(i, i + CUSTOMER_CHUNK);
-    await tx.insert(customers).values(
-      chunk.map(({ values }, j) => ({
-        ...values,
-        searchVector: sql`to_tsvector('simple', ${searchTexts[i + j]})`,
-      })),
-    );
-  }
-  for (let i = 0; i < contactRows.length; i += CONTACT_CHUNK) {
-    await tx.insert(contacts).values(contactRows.slice(i, i + CONTACT_CHUNK));
-  }
+  await insertRowsJson(
+    tx,
+    customers,
+    inserted.map(({ values }, i) => ({ ...values, search_text: searchTexts[i] })),
+    { searchVector: { fields: { search_text: 'text' }, value: sql`to_tsvector('simple', x.search_text)` } },
+  );
+  await insertRowsJson(tx, contacts, contactRows);
   return inserted;
 }
