@@ -5,6 +5,7 @@ import {
   churnReasonProblem,
   importantDateProblem,
   isValidTaxId,
+  mergeCustomerFields,
   nameSimilarity,
   normalizeCompanyName,
   normalizeTaxId,
@@ -110,5 +111,85 @@ describe('important dates and lifecycle', () => {
     expect(churnReasonProblem('churned', '  ')).not.toBeNull();
     expect(churnReasonProblem('churned', '价格原因转向竞争对手')).toBeNull();
     expect(churnReasonProblem('active', null)).toBeNull();
+  });
+});
+
+describe('merging two files', () => {
+  const blank = {
+    name: '',
+    shortName: null,
+    taxId: null,
+    industry: null,
+    phone: null,
+    email: null,
+    website: null,
+    source: null,
+    addresses: [],
+    departmentIds: [],
+    bonds: [],
+    competitors: [],
+    tags: [],
+    requirements: {},
+    notes: null,
+    valueClass: null,
+    needType: null,
+  };
+  it("keeps the target's values, fills gaps from the source and unites lists", () => {
+    const merged = mergeCustomerFields(
+      {
+        ...blank,
+        name: '目标',
+        phone: '021-1',
+        tags: ['A', 'B'],
+        addresses: [{ kind: 'office', text: '上海市 浦东新区 1号' }],
+        requirements: {
+          serviceModes: ['sea'],
+          lanes: [{ origin: 'CNSHA', destination: 'USLAX' }],
+          monthlyTeu: 10,
+        },
+        notes: '目标备注',
+      },
+      {
+        ...blank,
+        name: '来源',
+        phone: '021-2',
+        taxId: '9144030071526726XG',
+        tags: ['B', 'C'],
+        addresses: [
+          { kind: 'office', text: '上海市浦东新区1号' },
+          { kind: 'warehouse', text: '太仓港区' },
+        ],
+        requirements: {
+          serviceModes: ['air', 'sea'],
+          lanes: [
+            { origin: 'CNSHA', destination: 'USLAX' },
+            { origin: 'CNPVG', destination: 'DEFRA' },
+          ],
+          monthlyTeu: 99,
+          monthlyKg: 500,
+        },
+        notes: '来源备注',
+        valueClass: 'A',
+      },
+    );
+    expect(merged.phone).toBe('021-1');
+    expect(merged.taxId).toBe('9144030071526726XG');
+    expect(merged.valueClass).toBe('A');
+    expect(merged.tags).toEqual(['A', 'B', 'C']);
+    expect(merged.addresses.map((a) => a.text)).toEqual(['上海市 浦东新区 1号', '太仓港区']);
+    expect(merged.requirements.serviceModes).toEqual(['sea', 'air']);
+    expect(merged.requirements.lanes).toHaveLength(2);
+    expect(merged.requirements.monthlyTeu).toBe(10);
+    expect(merged.requirements.monthlyKg).toBe(500);
+    expect(merged.notes).toBe('目标备注\n\n【合并自 来源】\n来源备注');
+  });
+  it('loses nothing of either list (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string()), fc.array(fc.string()), (a, b) => {
+        const merged = mergeCustomerFields({ ...blank, tags: a }, { ...blank, tags: b });
+        for (const tag of [...a, ...b]) expect(merged.tags).toContain(tag);
+        expect(new Set(merged.tags).size).toBe(merged.tags.length);
+      }),
+    );
   });
 });
