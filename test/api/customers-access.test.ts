@@ -32,7 +32,10 @@ let portalOfOwn: Client | undefined;
 
 /** One portal account moved onto each fresh customer (logins are rate-limited, so not one per test). */
 async function portalFor(customerId: string): Promise<Client> {
-  if (!portalOfOwn) return (portalOfOwn = await t.userClient('portal', { customerId }));
+  if (!portalOfOwn) {
+    portalOfOwn = await t.userClient('portal', { customerId });
+    return portalOfOwn;
+  }
   const user = await t.admin.get(`/api/users/${portalOfOwn.user.id}`);
   const moved = await t.admin.patch(`/api/users/${portalOfOwn.user.id}`, {
     version: user.body.version,
