@@ -1,4 +1,4 @@
-import { and, eq, inArray, like, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, like, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { DbOrTx } from '../db/index.ts';
 import { type DemoCustomer, generateBatches } from '../demo/generator.ts';
@@ -180,6 +180,9 @@ export async function runDemo(ctx: AppContext, options: DemoRunOptions): Promise
     .onConflictDoNothing();
   const marker = (await readMarker(ctx.db, key))!;
   const skip = marker.loaded;
+  const [{ count }] = await ctx.db.select({ count: sql<number>`count(*)::int` }).from(customers);
+  // Customers that this seed did not load (another seed's, or real ones).
+  const othersPresent = count > skip;
   const stats: DemoStats = { customers: 0, contacts: 0, interactions: 0, followUps: 0, skipped: skip, ms: 0 };
   const now = ctx.now();
   const batchSize = options.batchSize ?? 1000;
@@ -207,7 +210,7 @@ export async function runDemo(ctx: AppContext, options: DemoRunOptions): Promise
         .where(and(eq(settings.key, key), sql`(${settings.value}->>'loaded')::int = ${loadedBefore}`))
         .returning({ key: settings.key });
       if (moved.length === 0) throw new Error(`Another demo load of seed "${options.seed}" is running.`);
-      const counts = await writeDemoBatch(tx, org, fresh, now);
+      const counts = await writeDemoBatch(tx, org, fresh, now, othersPresent);
       stats.customers += counts.customers;
       stats.contacts += counts.contacts;
       stats.interactions += counts.interactions;
@@ -246,25 +249,35 @@ async function writeDemoBatch(
   org: DemoOrganisation,
   batch: DemoCustomer[],
   now: Date,
+  checkNames: boolean,
 ): Promise<Omit<DemoStats, 'ms' | 'skipped'>> {
   const owners = batch.map((c) => org.agents[c.ownerSlot % org.agents.length]);
-  // Another seed may have produced the same name or tax id: a branch office gets the name, and a
-  // tax id is never shared (it identifies one legal entity).
+  // Another seed (or a user) may have produced the same name or tax id: a branch office gets the
+  // name, and a tax id is never shared (it identifies one legal entity). Names are only looked up
+  // when other customers exist: names have no b-tree index, and one seed never repeats a name.
   const taxIds = batch.map((c) => c.taxId).filter((t): t is string => t !== null);
-  const taken = await tx
-    .select({ name: customers.name, taxId: customers.taxId })
-    .from(customers)
-    .where(
-      or(
-        inArray(
-          customers.name,
-          batch.map((c) => c.name),
-        ),
-        taxIds.length ? inArray(customers.taxId, taxIds) : undefined,
-      ),
-    );
-  const takenNames = new Set(taken.map((t) => t.name));
-  const takenTaxIds = new Set(taken.map((t) => t.taxId));
+  const takenTaxIds = new Set(
+    taxIds.length
+      ? (
+          await tx.select({ taxId: customers.taxId }).from(customers).where(inArray(customers.taxId, taxIds))
+        ).map((t) => t.taxId)
+      : [],
+  );
+  const takenNames = new Set(
+    checkNames
+      ? (
+          await tx
+            .select({ name: customers.name })
+            .from(customers)
+            .where(
+              inArray(
+                customers.name,
+                batch.map((c) => c.name),
+              ),
+            )
+        ).map((t) => t.name)
+      : [],
+  );
   const inserted = await insertCustomersBulk(
     tx,
     batch.map((c, i) => ({

@@ -270,7 +270,7 @@ export async function validateCustomerRows(
   for (const { row, cells, numeric } of dataRows) {
     const before = problems.length;
     const report = (key: ColumnKey | '', value: string, message: string) =>
-      problems.push({ row, column: key ? (headerOf.get(key) ?? key) : '', value, message });
+      problems.push({ row, column: key ? (headerOf.get(key) ?? headerName(key)) : '', value, message });
     const get = (key: ColumnKey): string => {
       const i = columnIndex.get(key);
       if (i === undefined) return '';
@@ -485,6 +485,11 @@ export async function validateCustomerRows(
   await checkExisting(ctx, companyNames, 'name', headerOf.get('name') ?? 'name', problems);
   problems.sort((a, b) => a.row - b.row);
   return { customers: problems.length ? [] : valid, problems };
+}
+
+/** The Chinese header of a column the file does not have (e.g. 流失原因 when the stage needs one). */
+function headerName(key: ColumnKey): string {
+  return COLUMNS.find((c) => c.key === key)?.zh ?? key;
 }
 
 function ownerProblem(owner: { role: string; active: boolean } | undefined, email: string): string | null {

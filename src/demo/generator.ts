@@ -414,7 +414,7 @@ class DemoGenerator {
                 ? 'weekly'
                 : monthlyShipments >= 2
                   ? 'monthly'
-                  : 'occasional',
+                  : 'irregular',
         specialHandling,
         notes: this.requirementNotes(industry, specialHandling, modes),
       },
