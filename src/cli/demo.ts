@@ -38,7 +38,7 @@ interface DemoMarker {
 
 export interface DemoOrganisation {
   departmentIds: Map<string, string>;
-  agents: { id: string; departmentId: string }[];
+  agents: { id: string; name: string; departmentId: string }[];
   /** One operations user per operations department code. */
   operations: Map<string, { id: string; departmentId: string }>;
   teamId: string;
@@ -115,11 +115,11 @@ export async function ensureDemoOrganisation(
 
   const teamId = byCode.get('CS')!.id;
   const operations = new Map<string, { id: string; departmentId: string }>();
-  const agents: { id: string; departmentId: string }[] = [];
+  const agents: { id: string; name: string; departmentId: string }[] = [];
   for (const user of wanted) {
     const row = byEmail.get(user.email)!;
     if (!row.active || !row.departmentId) continue;
-    if (user.role === 'agent') agents.push({ id: row.id, departmentId: row.departmentId });
+    if (user.role === 'agent') agents.push({ id: row.id, name: row.name, departmentId: row.departmentId });
     if (user.role === 'operations')
       operations.set(user.department, { id: row.id, departmentId: row.departmentId });
   }
@@ -185,6 +185,7 @@ export async function runDemo(ctx: AppContext, options: DemoRunOptions): Promise
   const othersPresent = count > skip;
   const stats: DemoStats = { customers: 0, contacts: 0, interactions: 0, followUps: 0, skipped: skip, ms: 0 };
   const now = ctx.now();
+  const timeZone = (await ctx.services.settings.get('display.timeZone')) ?? ctx.config.displayTimeZone;
   const batchSize = options.batchSize ?? 1000;
   let position = 0;
   options.onProgress?.(Math.min(skip, options.customers), options.customers);
@@ -210,7 +211,7 @@ export async function runDemo(ctx: AppContext, options: DemoRunOptions): Promise
         .where(and(eq(settings.key, key), sql`(${settings.value}->>'loaded')::int = ${loadedBefore}`))
         .returning({ key: settings.key });
       if (moved.length === 0) throw new Error(`Another demo load of seed "${options.seed}" is running.`);
-      const counts = await writeDemoBatch(tx, org, fresh, now, othersPresent);
+      const counts = await writeDemoBatch(tx, org, fresh, now, othersPresent, timeZone);
       stats.customers += counts.customers;
       stats.contacts += counts.contacts;
       stats.interactions += counts.interactions;
@@ -250,6 +251,7 @@ async function writeDemoBatch(
   batch: DemoCustomer[],
   now: Date,
   checkNames: boolean,
+  timeZone: string,
 ): Promise<Omit<DemoStats, 'ms' | 'skipped'>> {
   const owners = batch.map((c) => org.agents[c.ownerSlot % org.agents.length]);
   // Another seed (or a user) may have produced the same name or tax id: a branch office gets the
@@ -292,6 +294,7 @@ async function writeDemoBatch(
       addresses: c.addresses,
       source: c.source,
       ownerId: owners[i].id,
+      ownerName: owners[i].name,
       teamId: org.teamId,
       departmentIds: c.departmentCodes
         .map((code) => org.departmentIds.get(code))
@@ -310,6 +313,7 @@ async function writeDemoBatch(
       createdAt: c.createdAt,
       contacts: c.contacts,
     })),
+    { timelineDetail: { demo: true } },
   );
 
   const interactionRows = batch.flatMap((c, i) =>
@@ -360,7 +364,7 @@ async function writeDemoBatch(
       };
     }),
   );
-  await insertFollowUpsBulk(tx, followUpRows);
+  await insertFollowUpsBulk(tx, followUpRows, timeZone);
 
   return {
     customers: inserted.length,

@@ -1,5 +1,5 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { basename, extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { inArray, isNull, and } from 'drizzle-orm';
@@ -93,7 +93,7 @@ export async function importCustomersFile(
     await writeProblems(errorFile, problems);
     return { rows: sheet.rows.length, imported: 0, problems, errorFile };
   }
-  const imported = await insertImported(ctx, valid, options);
+  const imported = await insertImported(ctx, file, valid, options);
   // A report from an earlier failed attempt no longer describes the file.
   await rm(errorFile, { force: true });
   return { rows: sheet.rows.length, imported, problems: [], errorFile: null };
@@ -235,6 +235,7 @@ export async function validateCustomerRows(
   const userRows = await ctx.db
     .select({
       id: users.id,
+      name: users.name,
       email: users.email,
       role: users.role,
       active: users.active,
@@ -445,6 +446,7 @@ export async function validateCustomerRows(
           addresses: address ? [{ kind: 'office', text: address, ...(postcode ? { postcode } : {}) }] : [],
           source,
           ownerId: owner.id,
+          ownerName: owner.name,
           teamId: owner.departmentId,
           departmentIds: [...new Set(departmentIds)],
           stage,
@@ -533,7 +535,12 @@ async function checkExisting(
 // ---------------------------------------------------------------------------------------------
 // Writing
 
-async function insertImported(ctx: AppContext, rows: ValidRow[], options: ImportOptions): Promise<number> {
+async function insertImported(
+  ctx: AppContext,
+  file: string,
+  rows: ValidRow[],
+  options: ImportOptions,
+): Promise<number> {
   const actor = ctx.services.auth.systemActor();
   const chunk = 1000;
   await ctx.db.transaction(async (tx) => {
@@ -542,6 +549,10 @@ async function insertImported(ctx: AppContext, rows: ValidRow[], options: Import
       const inserted = await insertCustomersBulk(
         tx,
         part.map((r) => r.customer),
+        {
+          timelineTitle: (name) => `导入客户档案：${name}`,
+          timelineDetail: { importedFrom: basename(file) },
+        },
       );
       await ctx.services.audit.recordMany(
         tx,

@@ -4,6 +4,7 @@
  * interactions and follow-up tasks. Pure: returns plain records, no I/O. The same seed and `now`
  * always give the same records; records come one customer at a time so 100 000 fit in memory.
  */
+import { DEFAULT_PLAN_INTERVALS, intervalName } from '../domain/followups.ts';
 import {
   AIRPORTS,
   CITIES,
@@ -697,7 +698,7 @@ class DemoGenerator {
       result.push({
         contact: 0,
         kind: 'periodic',
-        title: `${customer.valueClass}类客户定期回访`,
+        title: `定期回访（${customer.valueClass}类客户，${intervalName(DEFAULT_PLAN_INTERVALS[customer.valueClass])}）`,
         notes: null,
         dueAt,
         status: rng.chance(0.92) ? 'done' : 'cancelled',

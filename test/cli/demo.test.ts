@@ -46,6 +46,12 @@ describe('demo data on an empty database', () => {
     const interactions = await count('interactions');
     expect(interactions).toBeGreaterThan(300);
     expect(await count('timeline_entries', `kind = 'interaction'`)).toBe(interactions);
+    // Each record starts its customer's timeline the way the app writes it.
+    expect(await count('timeline_entries', `kind = 'customer.created'`)).toBe(300);
+    expect(await count('timeline_entries', `kind = 'follow_up.created'`)).toBe(await count('follow_ups'));
+    expect(await count('timeline_entries', `kind = 'follow_up.completed'`)).toBe(
+      await count('follow_ups', `status = 'done'`),
+    );
     expect(await count('follow_ups', `status = 'open' and due_at < now()`)).toBeGreaterThan(0);
     expect(await count('customers', 'search_vector is null')).toBe(0);
     // Every customer belongs to one of the four agents, spread out.

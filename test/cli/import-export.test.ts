@@ -91,6 +91,8 @@ describe('import customers', () => {
       sql`select count(*)::int as n from audit_log where action = 'import' and entity_type = 'customer'`,
     );
     expect(audit.n).toBe(2);
+    const timeline = await t.admin.get(`/api/customers/${search.body.items[0].id}/timeline`);
+    expect(timeline.body.items.map((e: any) => e.title)).toContain('导入客户档案：上海远洋物流有限公司');
   });
 
   it('imports nothing when one row is bad, and reports every problem with row and column', async () => {

@@ -2,14 +2,16 @@ import { sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { insertRowsJson } from '../../db/bulk.ts';
 import type { DbOrTx } from '../../db/index.ts';
+import { timelineEntries } from '../timeline/tables.ts';
 import { customerSearchFields } from './search.ts';
 import { type Address, type ImportantDate, type Requirements, contacts, customers } from './tables.ts';
 
 /**
  * Bulk insert of customer files with their contacts, for the demo loader and the CSV/Excel import.
  * Multi-row INSERTs (rows sent as one jsonb parameter, see src/db/bulk.ts), with the search fields
- * computed exactly as a single create computes them. Runs inside the caller's transaction;
- * permission checks, validation, audit and timeline are the caller's job.
+ * computed exactly as a single create computes them, and the 'customer.created' timeline entry a
+ * single create writes. Runs inside the caller's transaction; permission checks, validation and
+ * audit are the caller's job.
  */
 
 export interface BulkContact {
@@ -53,6 +55,8 @@ export interface BulkCustomer {
   createdBy?: string | null;
   /** When the file was opened; defaults to now. Demo data back-dates it. */
   createdAt?: Date;
+  /** For the timeline entry ('customer.created'). */
+  ownerName?: string | null;
   contacts?: BulkContact[];
 }
 
@@ -62,7 +66,20 @@ export interface InsertedCustomer {
   values: typeof customers.$inferInsert;
 }
 
-export async function insertCustomersBulk(tx: DbOrTx, input: BulkCustomer[]): Promise<InsertedCustomer[]> {
+export interface BulkOptions {
+  /** Title of the 'customer.created' timeline entry; the customers service writes 新建客户档案：name. */
+  timelineTitle?: (name: string) => string;
+  /** Extra detail on the timeline entry (e.g. the import file). */
+  timelineDetail?: Record<string, unknown>;
+  actorId?: string | null;
+  actorDepartmentId?: string | null;
+}
+
+export async function insertCustomersBulk(
+  tx: DbOrTx,
+  input: BulkCustomer[],
+  options: BulkOptions = {},
+): Promise<InsertedCustomer[]> {
   const now = new Date();
   const inserted: InsertedCustomer[] = [];
   const searchTexts: string[] = [];
@@ -139,5 +156,30 @@ export async function insertCustomersBulk(tx: DbOrTx, input: BulkCustomer[]): Pr
     { searchVector: { fields: { search_text: 'text' }, value: sql`to_tsvector('simple', x.search_text)` } },
   );
   await insertRowsJson(tx, contacts, contactRows);
+  // Every file starts its timeline the way one created in the app does.
+  const title = options.timelineTitle ?? ((name: string) => `新建客户档案：${name}`);
+  await insertRowsJson(
+    tx,
+    timelineEntries,
+    inserted.map(({ id, values }, i) => ({
+      id: uuidv7(),
+      customerId: id,
+      at: values.createdAt!,
+      kind: 'customer.created',
+      refType: 'customer',
+      refId: id,
+      title: title(values.name),
+      detail: {
+        ownerId: values.ownerId,
+        ownerName: input[i].ownerName ?? null,
+        stage: values.stage,
+        source: values.source,
+        ...options.timelineDetail,
+      },
+      departmentId: options.actorDepartmentId ?? null,
+      actorId: options.actorId ?? null,
+      createdAt: values.createdAt!,
+    })),
+  );
   return inserted;
 }
