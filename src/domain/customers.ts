@@ -75,11 +75,11 @@ const COMPANY_SUFFIXES = [
 ];
 
 /**
- * A company name reduced to what identifies it, for duplicate detection: full-width characters
+ * A company name without what does not identify it, words still apart: full-width characters
  * folded (NFKC), lower case, bracketed parts such as (中国) or (上海) dropped, legal-form suffixes
- * like 有限公司 / 股份有限公司 / 集团 / Co., Ltd. removed, and spaces and punctuation gone.
+ * like 有限公司 / 股份有限公司 / 集团 / Co., Ltd. removed, punctuation turned into single spaces.
  */
-export function normalizeCompanyName(name: string): string {
+export function companyNameCore(name: string): string {
   let text = name.normalize('NFKC').toLowerCase();
   text = text.replace(/[(（[【][^)）\]】]*[)）\]】]/g, ' ');
   text = text
@@ -102,8 +102,12 @@ export function normalizeCompanyName(name: string): string {
       }
     }
   }
-  const core = text.replace(/\s+/g, '');
-  return core || name.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
+  return text || name.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/** The identifying core of a company name without spaces, for duplicate detection (see companyNameCore). */
+export function normalizeCompanyName(name: string): string {
+  return companyNameCore(name).replace(/\s+/g, '');
 }
 
 function bigrams(text: string): Map<string, number> {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BulkCustomer, insertCustomersBulk } from '../../src/modules/customers/bulk.ts';
 import { type TestApp, startTestApp } from '../support/harness.ts';
 import { type Org, companyName, createCustomer, setupOrg, taxId } from './customers-fixtures.ts';
 
@@ -507,6 +508,27 @@ describe('duplicates', () => {
     expect(samePhone.body.candidates[0]).toMatchObject({ id: original.id, reasons: ['phone'] });
     const unrelated = await org.agentB.post('/api/customers', { name: '哈尔滨冰城冷链仓储有限公司' });
     expect(unrelated.status).toBe(201);
+  });
+
+  it('still finds the real duplicate among hundreds of names that share a city and a legal form', async () => {
+    const brands = ['安隆', '宏达', '恒通', '金桥', '瑞丰', '永盛', '鑫源', '华远', '盛世', '东升'];
+    const goods = ['进出口', '电子', '五金', '服饰', '塑胶', '家居', '包装', '照明', '机械', '纸品'];
+    const rows: BulkCustomer[] = [];
+    for (const brand of brands) {
+      for (const good of goods) {
+        for (const region of ['深圳', '东莞', '惠州']) {
+          rows.push({ name: `${region}${brand}${good}有限公司`, ownerId: org.agentB.user.id });
+        }
+      }
+    }
+    await t.ctx.db.transaction((tx) => insertCustomersBulk(tx, rows));
+    const original = await createCustomer(org.agentA, { name: '深圳市福田区安泰隆进出口贸易有限公司' });
+    const response = await org.agentB.post('/api/customers', {
+      name: '深圳市福田区安泰隆进出口贸易股份有限公司',
+    });
+    expectProblem(response, 409);
+    expect(response.body.candidates[0]).toMatchObject({ id: original.id, reasons: ['name'] });
+    expect(response.body.candidates.length).toBeLessThanOrEqual(10);
   });
 
   it('creates anyway when the caller confirms, in the body or the query', async () => {

@@ -64,14 +64,6 @@ export function phoneDigits(phone: string): string {
   return digits;
 }
 
-/** The part of a query's digits that any way of writing the number contains (no country code, no trunk 0). */
-export function queryDigits(q: string): string {
-  let digits = q.replace(/\D+/g, '');
-  if (digits.startsWith('0086')) digits = digits.slice(4);
-  else if (digits.startsWith('86') && digits.length >= 12) digits = digits.slice(2);
-  return digits.replace(/^0+/, '');
-}
-
 export interface SearchableCustomer {
   name: string;
   shortName?: string | null;
@@ -145,15 +137,33 @@ export function searchColumns(fields: SearchFields): { searchVector: SQL; search
   return { searchVector: searchVectorSql(fields.searchText), searchPhones: fields.searchPhones };
 }
 
-/** The tsquery text for a query: every word must match; the last (still being typed) and single characters as prefixes. */
+function words(pieces: string[]): string[] {
+  const out = new Set<string>();
+  for (const piece of pieces) {
+    for (const part of piece.toLowerCase().split(NON_WORD)) if (part) out.add(part);
+  }
+  return [...out];
+}
+
+/**
+ * The tsquery text for a search box query. The query is cut into words (jieba's normal mode) and
+ * every word must match; a long word may also match through its parts (进出口 or 进出 & 出口), in
+ * case the stored text was cut differently. The last word (still being typed) and single Chinese
+ * characters match as prefixes. Fewer, whole words also give the planner good row estimates.
+ */
 export function toTsQuery(q: string): string | null {
-  const words = segment(q);
-  if (words.length === 0) return null;
-  return words
+  const list = words(segmenter().cut(q, true));
+  if (list.length === 0) return null;
+  return list
     .map((word, i) => {
-      const prefix = i === words.length - 1 || ([...word].length === 1 && HAN.test(word));
-      // Words are letters and digits only (segment splits at everything else), so no quoting is needed.
-      return prefix ? `${word}:*` : word;
+      const last = i === list.length - 1;
+      const term = (w: string, prefix: boolean) =>
+        prefix || ([...w].length === 1 && HAN.test(w)) ? `${w}:*` : w;
+      // Words are letters and digits only (split at everything else), so no quoting is needed.
+      const parts = words(segmenter().cutForSearch(word, true)).filter((p) => p !== word);
+      if (parts.length === 0) return term(word, last);
+      const inner = parts.map((p, k) => term(p, last && k === parts.length - 1)).join(' & ');
+      return `(${term(word, last)} | ${inner})`;
     })
     .join(' & ');
 }
@@ -178,7 +188,8 @@ export function searchCondition(q: string): SQL | undefined {
   if (/^[0-9A-Za-z]{6,}$/.test(compact)) {
     branches.push(sql`${customers.taxId} ilike ${`%${escapeLike(compact)}%`}`);
   }
-  const digits = /^[\d\s+()-]+$/.test(text) ? queryDigits(text) : '';
+  // Stored numbers are national with the trunk 0 (021…), so the query is put in the same form.
+  const digits = /^[\d\s+()-]+$/.test(text) ? phoneDigits(text) : '';
   if (digits.length >= 4) branches.push(sql`${customers.searchPhones} like ${`%${digits}%`}`);
   // Typo tolerance: trigram word similarity needs a few characters to mean anything.
   if ([...text].length >= 4 && /\p{L}/u.test(text)) branches.push(sql`${text} <% ${customers.name}`);

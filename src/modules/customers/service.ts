@@ -28,8 +28,8 @@ import {
   DUPLICATE_NAME_THRESHOLD,
   churnReasonProblem,
   mergeCustomerFields,
+  companyNameCore,
   nameSimilarity,
-  normalizeCompanyName,
   normalizeTaxId,
   taxIdProblem,
   unionList,
@@ -105,6 +105,17 @@ export interface DuplicateProbe {
   taxId?: string | null;
   phone?: string | null;
   excludeId?: string;
+}
+
+interface DuplicateRow {
+  id: string;
+  name: string;
+  taxId: string | null;
+  phone: string | null;
+  ownerId: string;
+  ownerName: string | null;
+  archivedAt: Date | null;
+  searchPhones: string;
 }
 
 export type ExportFilter = Omit<CustomerListFilter, 'limit' | 'cursor'>;
@@ -392,38 +403,57 @@ export class CustomersService {
    */
   async findDuplicates(actor: Actor, probe: DuplicateProbe): Promise<DuplicateCandidate[]> {
     if (!isStaff(actor)) throw forbidden();
-    const branches: SQL[] = [];
     const taxId = probe.taxId?.trim() ? normalizeTaxId(probe.taxId) : '';
-    if (taxId) branches.push(eq(customers.taxId, taxId));
     const name = probe.name?.trim() ?? '';
-    if (name) {
-      branches.push(sql`${customers.name} % ${name}`);
-      const core = normalizeCompanyName(name);
-      if ([...core].length >= 2)
-        branches.push(sql`${core} <% ${customers.name}`, sql`${customers.name} % ${core}`);
-    }
     const digits = probe.phone ? phoneDigits(probe.phone) : '';
-    if (digits.length >= 7) branches.push(sql`${customers.searchPhones} like ${`%${digits}%`}`);
-    if (branches.length === 0) return [];
-    const conditions = [or(...branches)!, isNull(customers.mergedIntoId)];
-    if (probe.excludeId) conditions.push(ne(customers.id, probe.excludeId));
-    const rows = await this.ctx.db
-      .select({
-        id: customers.id,
-        name: customers.name,
-        taxId: customers.taxId,
-        phone: customers.phone,
-        ownerId: customers.ownerId,
-        ownerName: users.name,
-        archivedAt: customers.archivedAt,
-        searchPhones: customers.searchPhones,
-      })
-      .from(customers)
-      .leftJoin(users, eq(users.id, customers.ownerId))
-      .where(and(...conditions))
-      .limit(100);
+    const columns = {
+      id: customers.id,
+      name: customers.name,
+      taxId: customers.taxId,
+      phone: customers.phone,
+      ownerId: customers.ownerId,
+      ownerName: users.name,
+      archivedAt: customers.archivedAt,
+      searchPhones: customers.searchPhones,
+    };
+    const scope = [isNull(customers.mergedIntoId)];
+    if (probe.excludeId) scope.push(ne(customers.id, probe.excludeId));
+    const rows = await this.ctx.db.transaction(async (tx) => {
+      const found: DuplicateRow[] = [];
+      async function selectRows(where: SQL, order: SQL[], limit: number): Promise<DuplicateRow[]> {
+        return tx
+          .select(columns)
+          .from(customers)
+          .leftJoin(users, eq(users.id, customers.ownerId))
+          .where(and(where, ...scope))
+          .orderBy(...order)
+          .limit(limit);
+      }
+      const exact: SQL[] = [];
+      if (taxId) exact.push(eq(customers.taxId, taxId));
+      if (digits.length >= 7) exact.push(sql`${customers.searchPhones} like ${`%${digits}%`}`);
+      if (exact.length) found.push(...(await selectRows(or(...exact)!, [desc(customers.id)], 20)));
+      if (name) {
+        // Legal forms (有限公司…) make most names a little alike; rank the trigram candidates so the
+        // real look-alikes are among those the name rule then judges.
+        const core = companyNameCore(name);
+        await tx.execute(sql`select set_config('pg_trgm.similarity_threshold', '0.4', true)`);
+        const score = sql`greatest(similarity(${customers.name}, ${name}), word_similarity(${core}, ${customers.name}))`;
+        found.push(
+          ...(await selectRows(
+            sql`(${customers.name} % ${name} or ${core} <% ${customers.name})`,
+            [desc(score), desc(customers.id)],
+            100,
+          )),
+        );
+      }
+      return found;
+    });
+    const seen = new Set<string>();
     const candidates: DuplicateCandidate[] = [];
     for (const row of rows) {
+      if (seen.has(row.id)) continue;
+      seen.add(row.id);
       const reasons: DuplicateCandidate['reasons'] = [];
       if (taxId && row.taxId === taxId) reasons.push('tax_id');
       const similarity = name ? nameSimilarity(name, row.name) : 0;
