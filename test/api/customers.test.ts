@@ -458,6 +458,34 @@ describe('search and filters', () => {
     expect(searched.seen).toEqual([...created].reverse());
   });
 
+  it('streams every matching file in full, in batches, for export', async () => {
+    const tag = `导出${Date.now()}`;
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++)
+      ids.push((await createCustomer(org.agentA, { tags: [tag], notes: `备注${i}` })).id);
+    const actor = {
+      id: org.manager.user.id,
+      name: '刘经理',
+      email: org.manager.user.email,
+      role: 'manager' as const,
+      departmentId: null,
+      customerId: null,
+      teamDepartmentIds: [],
+      via: 'session' as const,
+    };
+    const batches: any[][] = [];
+    for await (const batch of t.ctx.services.customers.listForExport(actor, { tag }, 2)) batches.push(batch);
+    expect(batches.map((b) => b.length)).toEqual([2, 2, 1]);
+    const rows = batches.flat();
+    expect(rows.map((c) => c.id)).toEqual([...ids].reverse());
+    expect(rows[0]).toMatchObject({ notes: '备注4', ownerName: '王芳', tags: [tag] });
+    expect(rows[0]).not.toHaveProperty('searchVector');
+    const portal = { ...actor, role: 'portal' as const };
+    await expect(async () => {
+      for await (const _ of t.ctx.services.customers.listForExport(portal, { tag })) break;
+    }).rejects.toMatchObject({ status: 403 });
+  });
+
   it('shows the primary contact in list items', async () => {
     const customer = await createCustomer(org.agentA, { tags: ['主联系人'] });
     await org.agentA.post(`/api/customers/${customer.id}/contacts`, {
