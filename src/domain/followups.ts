@@ -1,7 +1,9 @@
+import { type Actor, type CustomerScope, canEditCustomer } from './access.ts';
+
 /**
  * Pure scheduling rules of follow-ups (回访): calendar arithmetic in the display time zone, the
- * periodic plan's next due date, greeting dates and the overdue flag. No I/O; the follow-ups
- * service and its generators call these with plain data.
+ * periodic plan's next due date, greeting dates, the overdue flag, and who may do what with
+ * interactions and tasks. No I/O; the services and generators call these with plain data.
  */
 
 /** A wall-clock moment in some time zone. `month` is 1..12. */
@@ -312,3 +314,84 @@ export function intervalName(months: number): string {
 }
 
 export const DEFAULT_PLAN_INTERVALS: Record<string, number> = { A: 1, B: 3, C: 6 };
+
+// --- Who may do what with interactions and follow-ups -------------------------------------------
+
+/** A follow-up task as the access rules see it. */
+export interface TaskScope {
+  assigneeId: string;
+  /** The assignee's department: a supervisor manages the tasks of their team's people. */
+  assigneeDepartmentId: string | null;
+}
+
+/**
+ * Who may log an interaction on a customer. Editors of the file may; besides them, operations
+ * users log contacts of their own department on any customer, because there is one file per
+ * customer shared by every department (the air-import desk records its call on the same file the
+ * owner agent keeps) — they may not change the file itself.
+ */
+export function canLogInteraction(
+  actor: Actor,
+  customer: CustomerScope,
+  departmentId: string | null,
+): boolean {
+  if (canEditCustomer(actor, customer)) return true;
+  return actor.role === 'operations' && actor.departmentId !== null && departmentId === actor.departmentId;
+}
+
+/** Changing or deleting an interaction: editors of the file, or operations users of its department. */
+export function canChangeInteraction(
+  actor: Actor,
+  customer: CustomerScope,
+  interaction: { departmentId: string | null },
+): boolean {
+  if (canEditCustomer(actor, customer)) return true;
+  return (
+    actor.role === 'operations' &&
+    actor.departmentId !== null &&
+    interaction.departmentId === actor.departmentId
+  );
+}
+
+function supervises(actor: Actor, departmentId: string | null): boolean {
+  return (
+    actor.role === 'supervisor' && departmentId !== null && actor.teamDepartmentIds.includes(departmentId)
+  );
+}
+
+/**
+ * Creating a task: editors of the file; a supervisor for people of their team; an operations
+ * user for themselves (the next step of a contact they logged).
+ */
+export function canCreateFollowUp(
+  actor: Actor,
+  customer: CustomerScope,
+  assignee: { id: string; departmentId: string | null },
+): boolean {
+  if (canEditCustomer(actor, customer)) return true;
+  if (supervises(actor, assignee.departmentId)) return true;
+  return actor.role === 'operations' && assignee.id === actor.id;
+}
+
+/** Reassigning, rescheduling anything: editors of the file, supervisors of the assignee, admins. */
+export function canManageFollowUp(actor: Actor, customer: CustomerScope, task: TaskScope): boolean {
+  return canEditCustomer(actor, customer) || supervises(actor, task.assigneeDepartmentId);
+}
+
+/** Completing, cancelling, reopening, rescheduling: also the assignee, even without edit rights on the file. */
+export function canWorkOnFollowUp(actor: Actor, customer: CustomerScope, task: TaskScope): boolean {
+  return task.assigneeId === actor.id || canManageFollowUp(actor, customer, task);
+}
+
+/** Whose task lists (today, calendar) an actor may open: their own; supervisors their team's; managers and admins all. */
+export function canViewWorkOf(actor: Actor, person: { id: string; departmentId: string | null }): boolean {
+  if (person.id === actor.id) return true;
+  if (actor.role === 'manager' || actor.role === 'admin') return true;
+  return supervises(actor, person.departmentId);
+}
+
+/** A team's lists and statistics: supervisors for departments in their subtree; managers and admins any. */
+export function canViewTeam(actor: Actor, departmentId: string): boolean {
+  if (actor.role === 'manager' || actor.role === 'admin') return true;
+  return supervises(actor, departmentId);
+}
