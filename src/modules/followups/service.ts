@@ -437,7 +437,7 @@ export class FollowUpsService {
     const [current] = await tx.select().from(followUps).where(eq(followUps.id, row.id));
     if (current && version !== undefined && current.version !== version) throw staleVersion(current);
     if (current && !statuses.includes(current.status as FollowUpStatus)) {
-      throw conflict(`The follow-up is ${current.status}.`, { status: current.status });
+      throw conflict(`The follow-up is ${current.status}.`, { currentStatus: current.status });
     }
     throw staleVersion(current);
   }
@@ -446,7 +446,9 @@ export class FollowUpsService {
     const { row, customer, manager } = await this.requireWorkable(actor, id);
     if (row.version !== version) throw staleVersion(this.toView(row));
     if (row.status !== 'open') {
-      throw conflict(`The follow-up is ${row.status}; reopen it to change it.`, { status: row.status });
+      throw conflict(`The follow-up is ${row.status}; reopen it to change it.`, {
+        currentStatus: row.status,
+      });
     }
     const problems: { field: string; message: string }[] = [];
     const set: Partial<typeof followUps.$inferInsert> = {};
