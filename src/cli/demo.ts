@@ -135,7 +135,16 @@ export async function ensureDemoOrganisation(
 function printAccounts(created: DemoUser[], print: (line: string) => void): void {
   print('');
   print(`  Demo accounts (password for all: ${DEMO_PASSWORD}) — shown only this once:`);
+  const agents = created.filter((u) => u.role === 'agent');
   for (const user of created) {
+    // Many agents (large demos) are summarised in one line.
+    if (user.role === 'agent' && agents.length > 6) {
+      if (user === agents[0])
+        print(
+          `    ${'agent'.padEnd(10)} ${`${agents[0].email} … ${agents.at(-1)!.email}`} (${agents.length} agents)`,
+        );
+      continue;
+    }
     print(`    ${user.role.padEnd(10)} ${user.email.padEnd(36)} ${user.name}`);
   }
   print('  Deactivate them or change their passwords before real use.');

@@ -52,6 +52,11 @@ export async function exportCustomers(ctx: AppContext, options: ExportOptions): 
       d.name,
     ]),
   );
+  // A stream error (disk full, no such directory) surfaces at the next write instead of crashing.
+  let streamError: Error | undefined;
+  options.out.on('error', (error) => {
+    streamError = error;
+  });
   const sink = options.format === 'csv' ? csvSink(options.out) : xlsxSink(options.out, header);
   if (options.format === 'csv') await sink.write([header]);
   let written = 0;
@@ -84,12 +89,14 @@ export async function exportCustomers(ctx: AppContext, options: ExportOptions): 
       ),
     );
     await sink.write(rows);
+    if (streamError) throw streamError;
     written += rows.length;
     after = ids[ids.length - 1];
     options.onProgress?.(written, Math.max(total, written));
     if (page.length < PAGE) break;
   }
   await sink.end();
+  if (streamError) throw streamError;
   return written;
 }
 
@@ -170,7 +177,10 @@ function writeChunk(out: Writable, chunk: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const ok = out.write(chunk, (error) => (error ? reject(error) : undefined));
     if (ok) resolve();
-    else out.once('drain', resolve);
+    else {
+      out.once('drain', resolve);
+      out.once('error', reject);
+    }
   });
 }
 

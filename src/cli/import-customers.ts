@@ -272,6 +272,16 @@ export async function validateCustomerRows(
     const before = problems.length;
     const report = (key: ColumnKey | '', value: string, message: string) =>
       problems.push({ row, column: key ? (headerOf.get(key) ?? headerName(key)) : '', value, message });
+    // Data under no header is usually an unquoted comma that shifted the row's columns.
+    cells.forEach((cell, i) => {
+      if (cell.trim() && !sheet.headers[i]) {
+        report(
+          '',
+          cell,
+          `a value in column ${i + 1}, which has no header${sheet.headers.length <= i ? ` (the header has ${sheet.headers.length} columns; an unquoted comma?)` : ''}`,
+        );
+      }
+    });
     const get = (key: ColumnKey): string => {
       const i = columnIndex.get(key);
       if (i === undefined) return '';

@@ -1,4 +1,5 @@
 /** The demo company: its departments and staff accounts. Plain data; the loader creates them. */
+import { GIVEN_NAMES, SURNAMES } from './vocabulary.ts';
 
 export interface DemoDepartment {
   code: string;
@@ -51,6 +52,16 @@ const OPERATIONS_NAMES: Record<string, string> = {
 
 const AGENT_NAMES = ['王晓燕', '李俊杰', '张婷婷', '刘洋', '陈静', '杨帆', '周敏', '徐磊', '孙悦', '马超'];
 
+/** Agent n's name: the ten above, then surname × given-name combinations (distinct for n ≤ 1 800). */
+function agentName(n: number): string {
+  if (n <= AGENT_NAMES.length) return AGENT_NAMES[n - 1];
+  const i = n - AGENT_NAMES.length - 1;
+  return (
+    SURNAMES[i % SURNAMES.length][0] +
+    GIVEN_NAMES[(i * 7 + Math.floor(i / SURNAMES.length)) % GIVEN_NAMES.length][0]
+  );
+}
+
 /**
  * The demo staff. `agents` grows with the data volume (one agent per ~1 500 customers) so that a
  * large demo still has believable task lists.
@@ -67,10 +78,9 @@ export function demoUsers(agents = 4): DemoUser[] {
     },
   ];
   for (let i = 1; i <= agents; i++) {
-    const name = AGENT_NAMES[(i - 1) % AGENT_NAMES.length];
     users.push({
       email: `agent${i}@demo.liaison.local`,
-      name: i <= AGENT_NAMES.length ? name : `${name}${Math.ceil(i / AGENT_NAMES.length)}`,
+      name: agentName(i),
       role: 'agent',
       department: 'CS',
     });

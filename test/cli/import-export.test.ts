@@ -137,6 +137,19 @@ describe('import customers', () => {
     expect(result.problems[0]).toMatchObject({ row: 1, column: '联系人手机号码' });
   });
 
+  it('reports a row whose values run past the header (an unquoted comma)', async () => {
+    const file = csvFile('shifted.csv', ['客户名称,地址', '某某科技有限公司,上海市浦东新区,张江路1号']);
+    const result = await importCustomersFile(t.ctx, file, { defaultOwnerEmail: agentEmail });
+    expect(result.imported).toBe(0);
+    expect(result.problems).toEqual([
+      expect.objectContaining({
+        row: 2,
+        value: '张江路1号',
+        message: expect.stringContaining('unquoted comma'),
+      }),
+    ]);
+  });
+
   it('reads Excel files and GB18030 CSV (what Chinese Excel saves)', async () => {
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet('客户');
