@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { Actor } from './access.ts';
 import {
   addDays,
+  canChangeInteraction,
+  canCreateFollowUp,
+  canLogInteraction,
+  canManageFollowUp,
+  canViewTeam,
+  canViewWorkOf,
+  canWorkOnFollowUp,
   addMonthsClamped,
   compareDates,
   daysBetween,
@@ -280,5 +288,77 @@ describe('greetings on important dates', () => {
 
   it('knows leap years', () => {
     expect([1900, 2000, 2023, 2024].map(isLeapYear)).toEqual([false, true, false, true]);
+  });
+});
+
+describe('who may do what', () => {
+  const actor = (
+    role: Actor['role'],
+    id: string,
+    departmentId: string | null,
+    team: string[] = [],
+  ): Actor => ({
+    id,
+    name: id,
+    email: `${id}@x`,
+    role,
+    departmentId,
+    customerId: null,
+    teamDepartmentIds: team,
+    via: 'session',
+  });
+  const owner = actor('agent', 'owner', 'team-a', ['team-a']);
+  const colleague = actor('agent', 'colleague', 'team-a', ['team-a']);
+  const supervisorA = actor('supervisor', 'sup-a', 'team-a', ['team-a']);
+  const supervisorB = actor('supervisor', 'sup-b', 'team-b', ['team-b']);
+  const airOps = actor('operations', 'ops', 'air', ['air']);
+  const lostOps = actor('operations', 'ops2', null, []);
+  const manager = actor('manager', 'mgr', 'centre', ['centre', 'team-a', 'team-b']);
+  const admin = actor('admin', 'adm', null, []);
+  const customer = { id: 'c1', ownerId: 'owner', teamId: 'team-a' };
+
+  it('logs interactions: editors, and operations users for their own department only', () => {
+    expect(canLogInteraction(owner, customer, 'team-a')).toBe(true);
+    expect(canLogInteraction(colleague, customer, 'team-a')).toBe(false);
+    expect(canLogInteraction(supervisorA, customer, null)).toBe(true);
+    expect(canLogInteraction(supervisorB, customer, 'team-b')).toBe(false);
+    expect(canLogInteraction(airOps, customer, 'air')).toBe(true);
+    expect(canLogInteraction(airOps, customer, 'sea')).toBe(false);
+    expect(canLogInteraction(airOps, customer, null)).toBe(false);
+    expect(canLogInteraction(lostOps, customer, null)).toBe(false);
+    expect(canLogInteraction(manager, customer, 'centre')).toBe(false);
+    expect(canLogInteraction(admin, customer, null)).toBe(true);
+    expect(canChangeInteraction(airOps, customer, { departmentId: 'air' })).toBe(true);
+    expect(canChangeInteraction(airOps, customer, { departmentId: 'team-a' })).toBe(false);
+    expect(canChangeInteraction(owner, customer, { departmentId: 'air' })).toBe(true);
+  });
+
+  it('works on tasks: the assignee, editors and the assignee’s supervisor', () => {
+    const colleaguesTask = { assigneeId: 'colleague', assigneeDepartmentId: 'team-a' };
+    const bTask = { assigneeId: 'b-agent', assigneeDepartmentId: 'team-b' };
+    expect(canWorkOnFollowUp(colleague, customer, colleaguesTask)).toBe(true);
+    expect(canManageFollowUp(colleague, customer, colleaguesTask)).toBe(false);
+    expect(canManageFollowUp(owner, customer, bTask)).toBe(true);
+    expect(canManageFollowUp(supervisorB, customer, bTask)).toBe(true);
+    expect(canManageFollowUp(supervisorB, customer, colleaguesTask)).toBe(false);
+    expect(canWorkOnFollowUp(manager, customer, colleaguesTask)).toBe(false);
+    expect(canWorkOnFollowUp(airOps, customer, colleaguesTask)).toBe(false);
+    expect(canWorkOnFollowUp(admin, customer, bTask)).toBe(true);
+    expect(canCreateFollowUp(airOps, customer, { id: 'ops', departmentId: 'air' })).toBe(true);
+    expect(canCreateFollowUp(airOps, customer, { id: 'owner', departmentId: 'team-a' })).toBe(false);
+    expect(canCreateFollowUp(supervisorB, customer, { id: 'b-agent', departmentId: 'team-b' })).toBe(true);
+    expect(canCreateFollowUp(colleague, customer, { id: 'colleague', departmentId: 'team-a' })).toBe(false);
+  });
+
+  it('opens task lists: one’s own, a supervised team’s, everyone’s for managers and admins', () => {
+    expect(canViewWorkOf(colleague, { id: 'colleague', departmentId: 'team-a' })).toBe(true);
+    expect(canViewWorkOf(colleague, { id: 'owner', departmentId: 'team-a' })).toBe(false);
+    expect(canViewWorkOf(supervisorA, { id: 'owner', departmentId: 'team-a' })).toBe(true);
+    expect(canViewWorkOf(supervisorB, { id: 'owner', departmentId: 'team-a' })).toBe(false);
+    expect(canViewWorkOf(manager, { id: 'x', departmentId: null })).toBe(true);
+    expect(canViewTeam(supervisorA, 'team-a')).toBe(true);
+    expect(canViewTeam(supervisorA, 'team-b')).toBe(false);
+    expect(canViewTeam(owner, 'team-a')).toBe(false);
+    expect(canViewTeam(admin, 'anything')).toBe(true);
   });
 });
