@@ -2,6 +2,9 @@ import type { FormInstance } from 'antd';
 import type { TFunction } from 'i18next';
 import { ApiError } from '../api/client';
 
+/** The server's phone rule: digits, spaces, dashes, brackets, optional +, an optional extension (转 801). */
+export const PHONE_PATTERN = /^\+?[0-9()\-\s.]{3,30}(\s*(转|ext\.?|x|#)\s*[0-9]{1,6})?$/;
+
 /** "contacts.0.name" → ['contacts', 0, 'name'], the NamePath antd forms use. */
 function namePath(field: string): (string | number)[] {
   return field.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
@@ -29,7 +32,7 @@ export function applyFieldErrors(
 ): string[] {
   if (!(error instanceof ApiError)) return [error instanceof Error ? error.message : String(error)];
   const unplaced: string[] = [];
-  const fields: { name: (string | number)[]; errors: string[] }[] = [];
+  const fields = new Map<string, string>();
   const registered = new Set<string>();
   form.getFieldsValue(true, (meta) => {
     if (meta) registered.add(meta.name.join('.'));
@@ -41,10 +44,15 @@ export function applyFieldErrors(
     if (options.prefix && field.startsWith(`${options.prefix}.`))
       field = field.slice(options.prefix.length + 1);
     const message = fieldMessage(t, problem);
-    if (field && registered.has(field)) fields.push({ name: namePath(field), errors: [message] });
-    else unplaced.push(field ? `${field}: ${message}` : message);
+    // A nullable field's schema reports several problems; the first one is the specific one.
+    if (fields.has(field)) continue;
+    fields.set(field, message);
+    if (!field || !registered.has(field)) unplaced.push(field ? `${field}: ${message}` : message);
   }
-  if (fields.length) form.setFields(fields as never);
+  if (fields.size) {
+    const placed = [...fields].filter(([field]) => field && registered.has(field));
+    form.setFields(placed.map(([field, message]) => ({ name: namePath(field), errors: [message] })) as never);
+  }
   if (!error.errors.length) unplaced.push(errorText(t, error));
   return unplaced;
 }

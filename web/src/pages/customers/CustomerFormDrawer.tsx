@@ -24,7 +24,8 @@ import { useDepartments } from '../../api/queries';
 import { UserSelect } from '../../components/selects';
 import { useMe } from '../../lib/auth';
 import { ADDRESS_KINDS, BONDS, CUSTOMER_KINDS, NEED_TYPES, STAGES, VALUE_CLASSES } from '../../lib/enums';
-import { applyFieldErrors, errorText } from '../../lib/forms';
+import { applyFieldErrors, errorText, PHONE_PATTERN } from '../../lib/forms';
+import { taxIdMessage } from '../../lib/taxId';
 import { useDebounced } from '../../lib/util';
 import { type DuplicateCandidate, DuplicateList } from './DuplicateList';
 
@@ -240,7 +241,14 @@ export function CustomerFormDrawer(props: { open: boolean; onClose: () => void; 
               name="taxId"
               label={t('customer.taxId')}
               extra={t('customer.taxIdHint')}
-              rules={[{ max: 40, message: t('validation.maxLength') }]}
+              rules={[
+                {
+                  validator: (_rule, value: string | null | undefined) => {
+                    const problem = value ? taxIdMessage(t, value) : null;
+                    return problem ? Promise.reject(new Error(problem)) : Promise.resolve();
+                  },
+                },
+              ]}
             >
               <Input maxLength={40} style={{ fontFamily: 'monospace' }} />
             </Form.Item>
@@ -251,7 +259,11 @@ export function CustomerFormDrawer(props: { open: boolean; onClose: () => void; 
             </Form.Item>
           </Col>
           <Col span={8}>
-            <Form.Item name="phone" label={t('customer.phone')}>
+            <Form.Item
+              name="phone"
+              label={t('customer.phone')}
+              rules={[{ pattern: PHONE_PATTERN, message: t('contacts.phoneInvalid') }]}
+            >
               <Input maxLength={40} />
             </Form.Item>
           </Col>

@@ -1,14 +1,13 @@
 import { Space, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { StageTag } from '../../components/tags';
 
 export interface DuplicateCandidate {
   id: string;
   name: string;
   taxId?: string | null;
   phone?: string | null;
-  stage?: string | null;
+  archived?: boolean;
   ownerName?: string | null;
   reasons?: string[];
   score?: number;
@@ -37,9 +36,12 @@ export function DuplicateList({
           dataIndex: 'name',
           render: (name: string, candidate) => (
             <Space orientation="vertical" size={0}>
-              <Link to={`/customers/${candidate.id}`} target="_blank">
-                {name}
-              </Link>
+              <Space size={4}>
+                <Link to={`/customers/${candidate.id}`} target="_blank">
+                  {name}
+                </Link>
+                {candidate.archived && <Tag>{t('customer.archived')}</Tag>}
+              </Space>
               {!compact && candidate.taxId && (
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                   {t('customer.taxId')}: {candidate.taxId}
@@ -52,10 +54,10 @@ export function DuplicateList({
           ? []
           : [
               {
-                title: t('customer.stage'),
-                dataIndex: 'stage',
-                width: 90,
-                render: (stage: string | null) => <StageTag stage={stage} />,
+                title: t('customer.phone'),
+                dataIndex: 'phone',
+                width: 140,
+                render: (phone: string | null) => phone ?? '—',
               },
               {
                 title: t('customer.owner'),

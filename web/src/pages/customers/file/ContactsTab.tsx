@@ -31,7 +31,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, type ResponseOf, unwrap } from '../../../api/client';
 import { CONTACT_CHANNELS, FREQUENCIES, IMPORTANT_DATE_KINDS } from '../../../lib/enums';
-import { applyFieldErrors, errorText } from '../../../lib/forms';
+import { applyFieldErrors, errorText, PHONE_PATTERN } from '../../../lib/forms';
 import type { Customer } from './useCustomer';
 
 export type Contact = ResponseOf<'/api/customers/{id}/contacts/{contactId}', 'get'>;
@@ -322,12 +322,7 @@ export function ContactsTab({ customer, editable }: { customer: Customer; editab
                     <Form.Item
                       name={field.name}
                       noStyle
-                      rules={[
-                        {
-                          pattern: /^\+?[0-9()\-\s.]{3,30}(\s*(转|ext\.?|x|#)\s*[0-9]{1,6})?$/,
-                          message: t('contacts.phoneInvalid'),
-                        },
-                      ]}
+                      rules={[{ pattern: PHONE_PATTERN, message: t('contacts.phoneInvalid') }]}
                     >
                       <Input
                         style={{ width: 280 }}
