@@ -1,23 +1,34 @@
 import { CheckCircleOutlined, ClockCircleOutlined, ExclamationCircleOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Card, Col, Empty, Row, Space, Statistic, Typography } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api, unwrap } from '../api/client';
 import { FollowUpTable } from '../components/followups/FollowUpTable';
 import type { FollowUp } from '../components/followups/useFollowUpActions';
 import { PageHeader } from '../components/PageHeader';
+import { UserSelect } from '../components/selects';
 import { useMe } from '../lib/auth';
 import { errorText } from '../lib/forms';
 import { local } from '../lib/time';
+import { TeamStatsCard } from './TeamStatsCard';
 
 /** 我的任务: what the agent must do today — overdue first, then due today, and what is done. */
 export function TodayPage() {
   const { t } = useTranslation();
   const me = useMe();
+  const leads = me.role === 'supervisor' || me.role === 'manager' || me.role === 'admin';
+  const [assigneeId, setAssigneeId] = useState<string>(me.id);
+  const [teamId, setTeamId] = useState<string | undefined>();
   const today = useQuery({
-    queryKey: ['today'],
-    queryFn: () => unwrap(api.GET('/api/follow-ups/today')),
+    queryKey: ['today', assigneeId],
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/follow-ups/today', {
+          params: { query: { assigneeId: assigneeId === me.id ? undefined : assigneeId } },
+        }),
+      ),
     refetchInterval: 5 * 60_000,
   });
   const data = today.data;
@@ -32,6 +43,19 @@ export function TodayPage() {
       <PageHeader
         title={t('today.title')}
         crumbs={[{ title: t('menu.today') }]}
+        extra={
+          leads && (
+            <Space>
+              <Typography.Text type="secondary">{t('today.viewOf')}</Typography.Text>
+              <UserSelect
+                style={{ width: 200 }}
+                value={assigneeId}
+                onChange={(value) => setAssigneeId(value ?? me.id)}
+                roles={['agent', 'supervisor', 'admin', 'operations', 'manager']}
+              />
+            </Space>
+          )
+        }
         subTitle={
           <>
             {t(`today.greeting.${greeting}`, { name: me.name })}
@@ -76,21 +100,20 @@ export function TodayPage() {
       </Row>
       {today.isError && <Typography.Text type="danger">{errorText(t, today.error)}</Typography.Text>}
       <Space orientation="vertical" size={16} style={{ width: '100%' }}>
-        <Card
-          title={
-            <Space>
-              <ExclamationCircleOutlined style={{ color: '#cf1322' }} />
-              {t('today.overdueList')}
-            </Space>
-          }
-          extra={<Link to="/calendar">{t('today.openCalendar')}</Link>}
-        >
-          {overdue.length ? (
+        {leads && assigneeId === me.id && <TeamStatsCard teamId={teamId} onTeamChange={setTeamId} />}
+        {overdue.length > 0 && (
+          <Card
+            title={
+              <Space>
+                <ExclamationCircleOutlined style={{ color: '#cf1322' }} />
+                {t('today.overdueList')}
+              </Space>
+            }
+            extra={<Link to="/calendar">{t('today.openCalendar')}</Link>}
+          >
             <FollowUpTable items={overdue} showCustomer testId="overdue-table" />
-          ) : (
-            <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('today.noOverdue')} />
-          )}
-        </Card>
+          </Card>
+        )}
         <Card
           title={
             <Space>
@@ -98,11 +121,15 @@ export function TodayPage() {
               {t('today.dueTodayList')}
             </Space>
           }
+          extra={overdue.length === 0 && <Link to="/calendar">{t('today.openCalendar')}</Link>}
         >
           {dueToday.length ? (
             <FollowUpTable items={dueToday} showCustomer testId="due-today-table" />
           ) : (
-            <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('today.nothingDue')} />
+            <Empty
+              image={Empty.PRESENTED_IMAGE_SIMPLE}
+              description={overdue.length ? t('today.nothingDue') : t('today.allClear')}
+            />
           )}
         </Card>
         {doneToday.length > 0 && (

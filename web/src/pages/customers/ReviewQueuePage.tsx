@@ -63,6 +63,7 @@ export function ReviewQueuePage() {
         title={t('menu.reviewQueue')}
         crumbs={[{ title: t('menu.customers'), to: '/customers' }, { title: t('menu.reviewQueue') }]}
         subTitle={threshold ? t('review.subtitleDays', { days: threshold }) : t('review.subtitle')}
+        extra={me.role === 'admin' && threshold && <ReviewSettings current={threshold} />}
       />
       <Card>
         <Form layout="inline" className="filter-bar">
@@ -98,7 +99,7 @@ export function ReviewQueuePage() {
               render: (name: string, row) => <Link to={`/customers/${row.id}`}>{name}</Link>,
             },
             {
-              title: t('customer.stage'),
+              title: t('customer.stageShort'),
               dataIndex: 'stage',
               width: 90,
               render: (v: string) => <StageTag stage={v} />,
@@ -132,9 +133,9 @@ export function ReviewQueuePage() {
             {
               title: t('common.actions'),
               key: 'actions',
-              width: 180,
+              width: 220,
               render: (_: unknown, row) => (
-                <Space size={0}>
+                <Space size={8} style={{ whiteSpace: 'nowrap' }}>
                   <Link to={`/customers/${row.id}`}>{t('review.open')}</Link>
                   <Button
                     type="link"
@@ -163,5 +164,43 @@ export function ReviewQueuePage() {
         </div>
       </Card>
     </>
+  );
+}
+
+/** The company-wide review period (admin). */
+function ReviewSettings({ current }: { current: number }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const [value, setValue] = useState<number | null>(current);
+  const save = useMutation({
+    mutationFn: (reviewAfterDays: number) =>
+      unwrap(api.PUT('/api/settings/customers', { body: { reviewAfterDays } })),
+    onSuccess: () => {
+      message.success(t('common.saved'));
+      void queryClient.invalidateQueries({ queryKey: ['customers', 'review-queue'] });
+    },
+    onError: (error) => message.error(errorText(t, error)),
+  });
+  return (
+    <Space>
+      <Typography.Text type="secondary">{t('review.setting')}</Typography.Text>
+      <InputNumber
+        min={1}
+        max={3650}
+        value={value}
+        onChange={setValue}
+        suffix={t('plans.days')}
+        style={{ width: 120 }}
+      />
+      <Button
+        type="primary"
+        disabled={!value || value === current}
+        loading={save.isPending}
+        onClick={() => value && save.mutate(value)}
+      >
+        {t('common.save')}
+      </Button>
+    </Space>
   );
 }
