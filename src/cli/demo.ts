@@ -237,6 +237,9 @@ export async function runDemo(ctx: AppContext, options: DemoRunOptions): Promise
     })
     .where(eq(settings.key, key));
   if (stats.customers > 0) {
+    // Fresh planner statistics: PGlite has no autovacuum to gather them, and without them the
+    // customer list picks poor plans on a freshly loaded table.
+    await ctx.db.execute(sql`analyze customers, contacts, interactions, follow_ups, timeline_entries`);
     await ctx.services.audit.record(ctx.db, ctx.services.auth.systemActor(), {
       action: 'demo_load',
       entityType: 'demo',

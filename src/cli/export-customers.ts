@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
-import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, gt, inArray, isNull, sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { contacts, customers } from '../modules/customers/tables.ts';
 import { departments } from '../modules/departments/tables.ts';
@@ -35,6 +35,9 @@ export interface ExportOptions {
 
 const PAGE = 1000;
 
+// Everything but the search index columns, which are large and not for people.
+const { searchVector: _vector, searchPhones: _phones, ...exportColumns } = getTableColumns(customers);
+
 export async function countExportable(ctx: AppContext): Promise<number> {
   const [row] = await ctx.db
     .select({ n: sql<number>`count(*)::int` })
@@ -65,7 +68,7 @@ export async function exportCustomers(ctx: AppContext, options: ExportOptions): 
   for (;;) {
     const page = await ctx.db
       .select({
-        customer: customers,
+        customer: exportColumns,
         ownerName: users.name,
         ownerEmail: users.email,
       })
@@ -100,7 +103,7 @@ export async function exportCustomers(ctx: AppContext, options: ExportOptions): 
   return written;
 }
 
-type CustomerRow = typeof customers.$inferSelect;
+type CustomerRow = Omit<typeof customers.$inferSelect, 'searchVector' | 'searchPhones'>;
 type ContactRow = typeof contacts.$inferSelect;
 
 const LIST = '、';
@@ -176,11 +179,17 @@ interface Sink {
 function writeChunk(out: Writable, chunk: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const ok = out.write(chunk, (error) => (error ? reject(error) : undefined));
-    if (ok) resolve();
-    else {
-      out.once('drain', resolve);
-      out.once('error', reject);
-    }
+    if (ok) return resolve();
+    const onDrain = () => {
+      out.off('error', onError);
+      resolve();
+    };
+    const onError = (error: Error) => {
+      out.off('drain', onDrain);
+      reject(error);
+    };
+    out.once('drain', onDrain);
+    out.once('error', onError);
   });
 }
 

@@ -4,6 +4,7 @@
  * interactions and follow-up tasks. Pure: returns plain records, no I/O. The same seed and `now`
  * always give the same records; records come one customer at a time so 100 000 fit in memory.
  */
+import { normalizeCompanyName } from '../domain/customers.ts';
 import { DEFAULT_PLAN_INTERVALS, intervalName } from '../domain/followups.ts';
 import {
   AIRPORTS,
@@ -296,11 +297,7 @@ class DemoGenerator {
       const place = `${city.name}市${district.name.replace(/(区|街道|镇|市)$/, '')}`;
       let surname = rng.pick(SURNAMES);
       let goods = rng.pick(INDIVIDUAL_GOODS);
-      for (
-        let attempt = 0;
-        this.names.has(`${place}${surname[0]}记${goods}商行`) && attempt < 50;
-        attempt++
-      ) {
+      for (let attempt = 0; this.taken(`${place}${surname[0]}记${goods}商行`) && attempt < 50; attempt++) {
         surname = rng.pick(SURNAMES);
         goods = rng.pick(INDIVIDUAL_GOODS);
       }
@@ -316,12 +313,12 @@ class DemoGenerator {
         const full = `${city.name}${brand[0][0]}${brand[1][0]}${suffix}`;
         return group ? full.replace(/有限公司$/, '（集团）有限公司') : full;
       };
-      for (let attempt = 0; this.names.has(compose()) && attempt < 50; attempt++) {
+      for (let attempt = 0; this.taken(compose()) && attempt < 50; attempt++) {
         brand = this.brand();
         suffix = rng.pick(industry.suffixes);
       }
       // Same brand in another district of the city: registered names may carry the district.
-      const candidate = this.names.has(compose())
+      const candidate = this.taken(compose())
         ? compose().replace(city.name, `${city.name}${district.name.replace(/(区|街道|镇)$/, '')}`)
         : compose();
       name = this.unique(candidate);
@@ -431,10 +428,15 @@ class DemoGenerator {
     return customer;
   }
 
+  /** Names are compared the way duplicate detection does (有限公司, （集团） and the like do not count). */
+  private taken(name: string): boolean {
+    return this.names.has(normalizeCompanyName(name));
+  }
+
   private unique(name: string): string {
     let candidate = name;
-    for (let n = 2; this.names.has(candidate); n++) candidate = `${name}（${n}）`;
-    this.names.add(candidate);
+    for (let n = 2; this.taken(candidate); n++) candidate = name.replace(/(有限公司|商行)?$/, `第${n}分公司`);
+    this.names.add(normalizeCompanyName(candidate));
     return candidate;
   }
 
