@@ -206,4 +206,15 @@ describe('browser journey: an agent finds a customer, logs a call and completes 
     const timeline = await agent.get(`/api/customers/${customerId}/timeline`);
     expect(timeline.body.items.map((e: { kind: string }) => e.kind)).toContain('follow_up.completed');
   });
+
+  it('switches to English and keeps the choice after a reload', async () => {
+    await page.getByTestId('language-switch').hover();
+    await page.getByRole('menuitem', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'My tasks' }).waitFor();
+    await page.reload();
+    await page.getByRole('menuitem', { name: 'Customers' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await expect.poll(async () => (await agent.get('/api/auth/me')).body.user.locale).toBe('en');
+    await shot('08-english');
+  });
 });

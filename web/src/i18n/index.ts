@@ -12,6 +12,11 @@ export function storedLanguage(): Language {
   return stored === 'en' ? 'en' : 'zh-CN';
 }
 
+/** Whether this browser has a language choice of its own (else the account's is used). */
+export function hasStoredLanguage(): boolean {
+  return typeof localStorage !== 'undefined' && localStorage.getItem(STORAGE_KEY) !== null;
+}
+
 export function rememberLanguage(language: Language): void {
   localStorage.setItem(STORAGE_KEY, language);
 }
@@ -23,5 +28,7 @@ void i18n.use(initReactI18next).init({
   interpolation: { escapeValue: false },
   returnNull: false,
 });
+
+if (typeof document !== 'undefined') document.documentElement.lang = storedLanguage();
 
 export default i18n;

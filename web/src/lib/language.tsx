@@ -1,6 +1,6 @@
-import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { api } from '../api/client';
-import i18n, { type Language, rememberLanguage, storedLanguage } from '../i18n';
+import i18n, { hasStoredLanguage, type Language, rememberLanguage, storedLanguage } from '../i18n';
 import { useAuth } from './auth';
 import { setDayjsLanguage } from './time';
 
@@ -36,6 +36,18 @@ export function LanguageProvider({ children }: { children: ReactNode }) {
     },
     [user, refresh],
   );
+
+  // A new browser follows the language saved on the account.
+  useEffect(() => {
+    const preferred = user?.locale === 'en' ? 'en' : user?.locale === 'zh-CN' ? 'zh-CN' : null;
+    if (preferred && !hasStoredLanguage() && preferred !== language) {
+      rememberLanguage(preferred);
+      setDayjsLanguage(preferred);
+      void i18n.changeLanguage(preferred);
+      document.documentElement.lang = preferred;
+      setState(preferred);
+    }
+  }, [user?.locale, language]);
 
   const value = useMemo(() => ({ language, setLanguage }), [language, setLanguage]);
   return <LanguageContext.Provider value={value}>{children}</LanguageContext.Provider>;

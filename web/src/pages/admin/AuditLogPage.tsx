@@ -21,6 +21,22 @@ interface FilterForm {
   range?: [Dayjs | null, Dayjs | null] | null;
 }
 
+const ACTIONS = [
+  'create',
+  'update',
+  'delete',
+  'archive',
+  'restore',
+  'verify',
+  'transfer',
+  'merge',
+  'merged_into',
+  'complete',
+  'cancel',
+  'reopen',
+  'revoke',
+];
+
 const ENTITY_TYPES = [
   'customer',
   'contact',
@@ -30,6 +46,7 @@ const ENTITY_TYPES = [
   'user',
   'department',
   'api_token',
+  'setting',
 ];
 
 export function AuditLogPage() {
@@ -75,7 +92,12 @@ export function AuditLogPage() {
             />
           </Form.Item>
           <Form.Item name="action">
-            <Input allowClear placeholder={t('audit.action')} style={{ width: 160 }} maxLength={50} />
+            <Select
+              allowClear
+              placeholder={t('audit.action')}
+              style={{ width: 140 }}
+              options={ACTIONS.map((value) => ({ value, label: t(`audit.actions.${value}`) }))}
+            />
           </Form.Item>
           <Form.Item name="actorId">
             <UserSelect allowClear activeOnly={false} placeholder={t('audit.actor')} style={{ width: 180 }} />
@@ -106,7 +128,7 @@ export function AuditLogPage() {
               title: t('audit.action'),
               dataIndex: 'action',
               width: 200,
-              render: (v: string) => <Tag color="blue">{v}</Tag>,
+              render: (v: string) => <Tag color="blue">{t(`audit.actions.${v}`, { defaultValue: v })}</Tag>,
             },
             {
               title: t('audit.entityType'),
