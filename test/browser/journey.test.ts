@@ -213,7 +213,7 @@ describe('browser journey: an agent finds a customer, logs a call and completes 
     await page.getByRole('heading', { name: 'My tasks' }).waitFor();
     await page.reload();
     await page.getByRole('menuitem', { name: 'Customers' }).waitFor();
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
     await expect.poll(async () => (await agent.get('/api/auth/me')).body.user.locale).toBe('en');
     await shot('08-english');
   });
