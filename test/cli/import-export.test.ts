@@ -170,6 +170,7 @@ describe('import customers', () => {
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet('客户');
     sheet.addRow(['客户名称', '统一社会信用代码']);
+    // biome-ignore lint/correctness/noPrecisionLoss: this is what Excel does to an 18-digit code typed as a number
     sheet.addRow(['北京数字有限公司', 911101086000373412]);
     const xlsx = join(dir, 'numeric.xlsx');
     await workbook.xlsx.writeFile(xlsx);
