@@ -7,6 +7,7 @@ import { useDebounced } from '../lib/util';
 
 /** Pick a customer file by searching its name, phone or tax id. */
 export function CustomerSelect(props: {
+  id?: string;
   value?: string | null;
   onChange?: (value: string | null) => void;
   excludeId?: string;
@@ -37,6 +38,7 @@ export function CustomerSelect(props: {
   }
   return (
     <Select<string>
+      id={props.id}
       value={props.value ?? undefined}
       onChange={(value) => props.onChange?.(value ?? null)}
       showSearch={{ filterOption: false, onSearch: setSearch }}

@@ -66,6 +66,7 @@ export function UserSelect(
 }
 
 export function DepartmentSelect(props: {
+  id?: string;
   value?: string | null;
   onChange?: (value: string | null) => void;
   placeholder?: string;
@@ -86,6 +87,7 @@ export function DepartmentSelect(props: {
   }, [data, i18n.language, props.excludeId]);
   return (
     <TreeSelect
+      id={props.id}
       value={props.value ?? undefined}
       onChange={(value) => props.onChange?.((value as string | undefined) ?? null)}
       treeData={tree as never}

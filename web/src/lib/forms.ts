@@ -57,12 +57,21 @@ export function applyFieldErrors(
   return unplaced;
 }
 
+/** A 409 because someone changed the row since it was loaded (the answer carries `current`). */
+export function isStale(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 409 && 'current' in error.body;
+}
+
 /** One line describing an error, in the user's language where the status says enough. */
 export function errorText(t: TFunction, error: unknown): string {
   if (error instanceof ApiError) {
     // The server's detail is English; the status explains enough in the user's language.
     const byStatus = t(`errors.${error.status}`, { defaultValue: '' });
     if ((error.status === 400 || error.status === 422) && error.detail) return error.detail;
+    // 409 is either a stale row version (the answer carries `current`) or a clash with other data.
+    if (error.status === 409 && !('current' in error.body)) {
+      return error.detail ? t('errors.conflictWithDetail', { detail: error.detail }) : t('errors.conflict');
+    }
     return byStatus || error.detail || error.title;
   }
   if (error instanceof TypeError) return t('errors.network');

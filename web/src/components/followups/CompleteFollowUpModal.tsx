@@ -2,9 +2,9 @@ import { useMutation } from '@tanstack/react-query';
 import { App, Checkbox, Descriptions, Form, Input, Modal, Radio } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api, unwrap } from '../../api/client';
+import { api, unwrap } from '../../api/client';
 import { CHANNELS } from '../../lib/enums';
-import { applyFieldErrors } from '../../lib/forms';
+import { applyFieldErrors, isStale } from '../../lib/forms';
 import { formatDateTime } from '../../lib/time';
 import { type FollowUp, useInvalidateFollowUps } from './useFollowUpActions';
 
@@ -61,7 +61,7 @@ export function CompleteFollowUpModal({
       onClose();
     },
     onError: (error) => {
-      if (error instanceof ApiError && error.status === 409) {
+      if (isStale(error)) {
         message.error(t('errors.stale'));
         void invalidate(followUp?.customerId);
         return;

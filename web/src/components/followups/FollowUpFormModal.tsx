@@ -3,10 +3,10 @@ import { App, Col, DatePicker, Form, Input, Modal, Row, Select } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api, idempotencyKey, newScope, unwrap } from '../../api/client';
+import { api, idempotencyKey, newScope, unwrap } from '../../api/client';
 import { useMe } from '../../lib/auth';
 import { FOLLOW_UP_KINDS } from '../../lib/enums';
-import { applyFieldErrors } from '../../lib/forms';
+import { applyFieldErrors, isStale } from '../../lib/forms';
 import { dayjs, fromPicker, toPicker } from '../../lib/time';
 import { useContacts } from '../../pages/customers/file/ContactsTab';
 import { UserSelect } from '../selects';
@@ -82,7 +82,10 @@ export function FollowUpFormModal(props: {
       props.onClose();
     },
     onError: (error) => {
-      if (error instanceof ApiError && error.status === 409) return void message.error(t('errors.stale'));
+      if (isStale(error)) {
+        message.error(t('errors.stale'));
+        return void invalidate(props.customerId);
+      }
       const rest = applyFieldErrors(form, error, t);
       if (rest.length) message.error(rest.join('；'));
     },

@@ -17,7 +17,7 @@ import {
 } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, unwrap } from '../../api/client';
+import { ApiError, api, unwrap } from '../../api/client';
 import type { User } from '../../api/queries';
 import { CustomerSelect } from '../../components/CustomerSelect';
 import { PageHeader } from '../../components/PageHeader';
@@ -107,6 +107,11 @@ export function UsersPage() {
       void invalidate();
     },
     onError: (error) => {
+      if (error instanceof ApiError && error.status === 409 && editing === 'new') {
+        form.setFields([{ name: 'email', errors: [t('users.emailTaken')] }]);
+        return;
+      }
+      if (error instanceof ApiError && error.status === 409) return void message.error(errorText(t, error));
       for (const text of applyFieldErrors(form, error, t)) message.error(text);
     },
   });
@@ -158,6 +163,7 @@ export function UsersPage() {
       />
       <Card>
         <Form<Filter>
+          name="userFilter"
           layout="inline"
           className="filter-bar"
           onValuesChange={(_c, all) => setFilter(clean(all))}
@@ -295,7 +301,7 @@ export function UsersPage() {
           </Space>
         }
       >
-        <Form<UserForm> form={form} layout="vertical" onFinish={(values) => save.mutate(values)}>
+        <Form<UserForm> form={form} name="user" layout="vertical" onFinish={(values) => save.mutate(values)}>
           <Form.Item
             name="email"
             label={t('users.email')}

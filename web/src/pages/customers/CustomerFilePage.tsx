@@ -30,7 +30,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { useDepartmentName } from '../../components/selects';
 import { EnumTag, StageTag, ValueClassTag } from '../../components/tags';
 import { canTransfer, useMe } from '../../lib/auth';
-import { errorText } from '../../lib/forms';
+import { errorText, isStale } from '../../lib/forms';
 import { formatDate, fromNow } from '../../lib/time';
 import { CustomerFormDrawer } from './CustomerFormDrawer';
 import { ContactsTab } from './file/ContactsTab';
@@ -88,10 +88,10 @@ export function CustomerFilePage() {
       message.success(t(`customer.done.${kind}`));
       void refresh();
     },
-    onError: (error) =>
-      message.error(
-        error instanceof ApiError && error.status === 409 ? t('errors.stale') : errorText(t, error),
-      ),
+    onError: (error) => {
+      message.error(isStale(error) ? t('errors.stale') : errorText(t, error));
+      if (isStale(error)) void refresh();
+    },
   });
 
   if (customer.isLoading) {

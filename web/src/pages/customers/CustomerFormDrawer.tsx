@@ -24,7 +24,7 @@ import { useDepartments } from '../../api/queries';
 import { UserSelect } from '../../components/selects';
 import { useMe } from '../../lib/auth';
 import { ADDRESS_KINDS, BONDS, CUSTOMER_KINDS, NEED_TYPES, STAGES, VALUE_CLASSES } from '../../lib/enums';
-import { applyFieldErrors, errorText, PHONE_PATTERN } from '../../lib/forms';
+import { applyFieldErrors, errorText, isStale, PHONE_PATTERN } from '../../lib/forms';
 import { taxIdMessage } from '../../lib/taxId';
 import { useDebounced } from '../../lib/util';
 import { type DuplicateCandidate, DuplicateList } from './DuplicateList';
@@ -154,8 +154,9 @@ export function CustomerFormDrawer(props: { open: boolean; onClose: () => void; 
         setDuplicates({ candidates: error.body.candidates as DuplicateCandidate[], values: input.values });
         return;
       }
-      if (error instanceof ApiError && error.status === 409 && editing) {
+      if (isStale(error)) {
         message.error(t('errors.stale'));
+        void queryClient.invalidateQueries({ queryKey: ['customer', props.customer?.id] });
         return;
       }
       const rest = applyFieldErrors(form, error, t);
@@ -455,10 +456,15 @@ export function CustomerFormDrawer(props: { open: boolean; onClose: () => void; 
   );
 }
 
-function DepartmentMultiSelect(props: { value?: string[]; onChange?: (value: string[]) => void }) {
+function DepartmentMultiSelect(props: {
+  id?: string;
+  value?: string[];
+  onChange?: (value: string[]) => void;
+}) {
   const { t } = useTranslation();
   return (
     <Select
+      id={props.id}
       mode="multiple"
       value={props.value}
       onChange={props.onChange}

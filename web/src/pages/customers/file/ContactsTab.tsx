@@ -29,9 +29,9 @@ import {
 } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api, type ResponseOf, unwrap } from '../../../api/client';
+import { api, type ResponseOf, unwrap } from '../../../api/client';
 import { CONTACT_CHANNELS, FREQUENCIES, IMPORTANT_DATE_KINDS } from '../../../lib/enums';
-import { applyFieldErrors, errorText, PHONE_PATTERN } from '../../../lib/forms';
+import { applyFieldErrors, errorText, isStale, PHONE_PATTERN } from '../../../lib/forms';
 import type { Customer } from './useCustomer';
 
 export type Contact = ResponseOf<'/api/customers/{id}/contacts/{contactId}', 'get'>;
@@ -122,7 +122,10 @@ export function ContactsTab({ customer, editable }: { customer: Customer; editab
       void invalidate();
     },
     onError: (error) => {
-      if (error instanceof ApiError && error.status === 409) return void message.error(t('errors.stale'));
+      if (isStale(error)) {
+        message.error(t('errors.stale'));
+        return void invalidate();
+      }
       const rest = applyFieldErrors(form, error, t);
       if (rest.length) message.error(rest.join('；'));
     },

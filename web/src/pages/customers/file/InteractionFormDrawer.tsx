@@ -18,11 +18,11 @@ import {
 import type { Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api, idempotencyKey, newScope, type ResponseOf, unwrap } from '../../../api/client';
+import { api, idempotencyKey, newScope, type ResponseOf, unwrap } from '../../../api/client';
 import { UserSelect } from '../../../components/selects';
 import { useMe } from '../../../lib/auth';
 import { CHANNELS, DIRECTIONS } from '../../../lib/enums';
-import { applyFieldErrors } from '../../../lib/forms';
+import { applyFieldErrors, isStale } from '../../../lib/forms';
 import { dayjs, fromPicker, toPicker } from '../../../lib/time';
 import { useContacts } from './ContactsTab';
 
@@ -128,7 +128,10 @@ export function InteractionFormDrawer(props: {
       props.onClose();
     },
     onError: (error) => {
-      if (error instanceof ApiError && error.status === 409) return void message.error(t('errors.stale'));
+      if (isStale(error)) {
+        message.error(t('errors.stale'));
+        return void queryClient.invalidateQueries({ queryKey: ['interactions', props.customerId] });
+      }
       const rest = applyFieldErrors(form, error, t);
       if (rest.length) message.error(rest.join('；'));
     },

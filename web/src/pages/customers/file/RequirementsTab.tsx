@@ -22,9 +22,9 @@ import {
 } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api, unwrap } from '../../../api/client';
+import { api, unwrap } from '../../../api/client';
 import { SERVICE_MODES, SHIPPING_FREQUENCIES, SPECIAL_HANDLING } from '../../../lib/enums';
-import { applyFieldErrors } from '../../../lib/forms';
+import { applyFieldErrors, isStale } from '../../../lib/forms';
 import { type Customer, useRefreshCustomer } from './useCustomer';
 
 type Requirements = Customer['requirements'];
@@ -70,7 +70,10 @@ export function RequirementsTab({ customer, editable }: { customer: Customer; ed
       void refresh();
     },
     onError: (error) => {
-      if (error instanceof ApiError && error.status === 409) return void message.error(t('errors.stale'));
+      if (isStale(error)) {
+        message.error(t('errors.stale'));
+        return void refresh();
+      }
       const rest = applyFieldErrors(form, error, t, { prefix: 'requirements' });
       if (rest.length) message.error(rest.join('；'));
     },

@@ -2,9 +2,9 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Checkbox, Descriptions, Form, Input, Modal } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api, unwrap } from '../../../api/client';
+import { api, unwrap } from '../../../api/client';
 import { UserSelect } from '../../../components/selects';
-import { applyFieldErrors } from '../../../lib/forms';
+import { applyFieldErrors, isStale } from '../../../lib/forms';
 import { type Customer, useRefreshCustomer } from './useCustomer';
 
 interface TransferForm {
@@ -55,8 +55,10 @@ export function TransferModal({
       onClose();
     },
     onError: (error) => {
-      if (error instanceof ApiError && error.status === 409 && !error.errors.length)
-        return void message.error(t('errors.stale'));
+      if (isStale(error)) {
+        message.error(t('errors.stale'));
+        return void refresh();
+      }
       const rest = applyFieldErrors(form, error, t);
       if (rest.length) message.error(rest.join('；'));
     },
