@@ -1,5 +1,5 @@
 import { Breadcrumb, Typography } from 'antd';
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 
@@ -15,9 +15,15 @@ export function PageHeader(props: {
   tags?: ReactNode;
   extra?: ReactNode;
   subTitle?: ReactNode;
+  /** The browser tab's title when `title` is not plain text. */
+  documentTitle?: string;
   children?: ReactNode;
 }) {
   const { t } = useTranslation();
+  const pageTitle = props.documentTitle ?? (typeof props.title === 'string' ? props.title : undefined);
+  useEffect(() => {
+    document.title = pageTitle ? `${pageTitle} · ${t('app.name')}` : t('app.name');
+  }, [pageTitle, t]);
   const crumbs: Crumb[] = [{ title: t('app.home'), to: '/' }, ...(props.crumbs ?? [])];
   return (
     <div className="page-header">

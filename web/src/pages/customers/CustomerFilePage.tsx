@@ -117,6 +117,18 @@ export function CustomerFilePage() {
   const editable = canEdit(me, c, teamIds) && !c.archivedAt;
   const transferable = canTransfer(me.role) && canEdit(me, c, teamIds) && !c.archivedAt;
 
+  // Editors work on the file; operations users log contacts and next steps for their department.
+  const worksOnFile = (editable || me.role === 'operations') && !c.archivedAt;
+  const tabContent = {
+    profile: <ProfileTab customer={c} />,
+    contacts: <ContactsTab customer={c} editable={editable} />,
+    requirements: <RequirementsTab customer={c} editable={editable} />,
+    timeline: <TimelineTab customerId={c.id} />,
+    interactions: <InteractionsTab customer={c} editable={worksOnFile} />,
+    followUps: <FollowUpsTab customer={c} editable={worksOnFile} />,
+    transfers: <TransfersTab customerId={c.id} />,
+  }[tab as (typeof TABS)[number]];
+
   const moreItems = [
     transferable && { key: 'transfer', icon: <SwapOutlined />, label: t('customer.transfer') },
     me.role !== 'manager' &&
@@ -147,6 +159,7 @@ export function CustomerFilePage() {
     <>
       <PageHeader
         title={<span data-testid="customer-name">{c.name}</span>}
+        documentTitle={c.shortName || c.name}
         crumbs={[{ title: t('menu.customers'), to: '/customers' }, { title: c.shortName || c.name }]}
         tags={
           <Space size={4}>
@@ -233,53 +246,15 @@ export function CustomerFilePage() {
         {!editable && !c.archivedAt && (
           <Alert type="info" showIcon style={{ marginTop: 12 }} title={t('customer.readOnly')} />
         )}
+        <Tabs
+          activeKey={tab}
+          onChange={(key) => setParams({ tab: key }, { replace: true })}
+          className="page-header-tabs"
+          items={TABS.map((key) => ({ key, label: t(`customer.tabs.${key}`) }))}
+        />
       </PageHeader>
 
-      <Tabs
-        activeKey={tab}
-        onChange={(key) => setParams({ tab: key }, { replace: true })}
-        className="customer-tabs"
-        items={[
-          { key: 'profile', label: t('customer.tabs.profile'), children: <ProfileTab customer={c} /> },
-          {
-            key: 'contacts',
-            label: t('customer.tabs.contacts'),
-            children: <ContactsTab customer={c} editable={editable} />,
-          },
-          {
-            key: 'requirements',
-            label: t('customer.tabs.requirements'),
-            children: <RequirementsTab customer={c} editable={editable} />,
-          },
-          {
-            key: 'timeline',
-            label: t('customer.tabs.timeline'),
-            children: <TimelineTab customerId={c.id} />,
-          },
-          {
-            key: 'interactions',
-            label: t('customer.tabs.interactions'),
-            children: (
-              <InteractionsTab
-                customer={c}
-                editable={(editable || me.role === 'operations') && !c.archivedAt}
-              />
-            ),
-          },
-          {
-            key: 'followUps',
-            label: t('customer.tabs.followUps'),
-            children: (
-              <FollowUpsTab customer={c} editable={(editable || me.role === 'operations') && !c.archivedAt} />
-            ),
-          },
-          {
-            key: 'transfers',
-            label: t('customer.tabs.transfers'),
-            children: <TransfersTab customerId={c.id} />,
-          },
-        ]}
-      />
+      <div data-testid={`tab-${tab}`}>{tabContent}</div>
 
       <CustomerFormDrawer open={editing} onClose={() => setEditing(false)} customer={c} />
       <TransferModal open={transferring} onClose={() => setTransferring(false)} customer={c} />
