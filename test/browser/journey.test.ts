@@ -207,10 +207,44 @@ describe('browser journey: an agent finds a customer, logs a call and completes 
     expect(timeline.body.items.map((e: { kind: string }) => e.kind)).toContain('follow_up.completed');
   });
 
+  it('warns about a duplicate file while typing and on create, and creates it only when confirmed', async () => {
+    await page.getByRole('menuitem', { name: '客户档案' }).click();
+    await page.getByTestId('customer-create').click();
+    const drawer = page.getByRole('dialog').filter({ hasText: '新建客户' });
+    await drawer.waitFor();
+
+    // Field-level messages: a missing name, then a tax id with the wrong length.
+    await page.getByTestId('customer-save').click();
+    await drawer.getByText('请输入客户名称').waitFor();
+    await drawer.getByLabel('客户名称').fill(CUSTOMER);
+    await drawer.getByTestId('duplicate-hint').getByRole('link', { name: CUSTOMER }).waitFor();
+    await drawer.getByLabel('统一社会信用代码').fill('91310115');
+    await page.getByTestId('customer-save').click();
+    await drawer.getByText('统一社会信用代码应为 18 位（当前 8 位）').waitFor();
+    await drawer.getByLabel('统一社会信用代码').fill('');
+    await shot('09-duplicate-hint');
+
+    // The server answers 409 with the candidates; nothing is created until the agent confirms.
+    await page.getByTestId('customer-save').click();
+    const candidates = page.getByTestId('duplicate-candidates').last();
+    await candidates.getByRole('link', { name: CUSTOMER }).waitFor();
+    const before = await agent.get(`/api/customers?q=${encodeURIComponent(CUSTOMER)}`);
+    expect(before.body.items).toHaveLength(1);
+    await shot('10-duplicate-modal');
+    await page.getByTestId('create-anyway').click();
+    await page.waitForURL(
+      (url) => /\/customers\/[0-9a-f-]{36}$/.test(url.pathname) && !url.pathname.endsWith(customerId),
+    );
+    await expect.poll(() => page.getByTestId('customer-name').textContent()).toBe(CUSTOMER);
+    const after = await agent.get(`/api/customers?q=${encodeURIComponent(CUSTOMER)}`);
+    expect(after.body.items).toHaveLength(2);
+  });
+
   it('switches to English and keeps the choice after a reload', async () => {
     await page.getByTestId('language-switch').hover();
     await page.getByRole('menuitem', { name: 'English' }).click();
-    await page.getByRole('heading', { name: 'My tasks' }).waitFor();
+    await page.getByRole('menuitem', { name: 'My tasks' }).waitFor();
+    await page.getByRole('tab', { name: 'Timeline' }).waitFor();
     await page.reload();
     await page.getByRole('menuitem', { name: 'Customers' }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('en');

@@ -19,6 +19,7 @@ import { Avatar, Button, Dropdown, Layout, Menu, type MenuProps, Space, Typograp
 import { type ReactNode, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { PageErrorBoundary } from '../components/ErrorBoundary';
 import { useLanguage } from '../lib/language';
 import { useAuth, useMe } from '../lib/auth';
 
@@ -171,7 +172,9 @@ export function AppLayout() {
           </Space>
         </Header>
         <Content className="app-content">
-          <Outlet />
+          <PageErrorBoundary>
+            <Outlet />
+          </PageErrorBoundary>
         </Content>
       </Layout>
     </Layout>
