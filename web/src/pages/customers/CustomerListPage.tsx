@@ -16,7 +16,7 @@ import {
   Tooltip,
   Typography,
 } from 'antd';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api, type ResponseOf, unwrap } from '../../api/client';
@@ -59,6 +59,9 @@ export function CustomerListPage() {
   const [params, setParams] = useSearchParams();
   const [creating, setCreating] = useState(false);
   const [search, setSearch] = useState(params.get('q') ?? '');
+  // The box follows the URL when it changes from outside (menu, back button, clear filters).
+  const urlQ = params.get('q') ?? '';
+  useEffect(() => setSearch(urlQ), [urlQ]);
 
   // Filters live in the URL, so a search can be bookmarked, shared and survives going back.
   const filters = useMemo(() => {
