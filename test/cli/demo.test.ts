@@ -45,7 +45,7 @@ describe('demo data on an empty database', () => {
     expect(await count('contacts')).toBeGreaterThan(300);
     const interactions = await count('interactions');
     expect(interactions).toBeGreaterThan(300);
-    expect(await count('timeline_entries', `kind = 'interaction'`)).toBe(interactions);
+    expect(await count('timeline_entries', `kind = 'interaction.logged'`)).toBe(interactions);
     // Each record starts its customer's timeline the way the app writes it.
     expect(await count('timeline_entries', `kind = 'customer.created'`)).toBe(300);
     expect(await count('timeline_entries', `kind = 'follow_up.created'`)).toBe(await count('follow_ups'));

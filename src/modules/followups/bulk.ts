@@ -1,9 +1,10 @@
 import { uuidv7 } from 'uuidv7';
 import { insertRowsJson } from '../../db/bulk.ts';
 import type { DbOrTx } from '../../db/index.ts';
-import { formatDate, localDateOf } from '../../domain/followups.ts';
+import type { TimelineEvent } from '../timeline/service.ts';
 import { timelineEntries } from '../timeline/tables.ts';
 import { followUps } from './tables.ts';
+import { followUpCancelledEvent, followUpCompletedEvent, followUpCreatedEvent } from './timeline.ts';
 
 /**
  * Bulk insert of follow-up tasks (demo data, imports), with the timeline entries the follow-ups
@@ -20,53 +21,34 @@ export async function insertFollowUpsBulk(
   const withIds = rows.map((row) => ({ ...row, id: uuidv7() }));
   await insertRowsJson(tx, followUps, withIds);
   const entries: (typeof timelineEntries.$inferInsert)[] = [];
+  const add = (event: TimelineEvent) =>
+    entries.push({ ...event, id: uuidv7(), detail: event.detail ?? {}, createdAt: event.at });
   for (const row of withIds) {
-    const createdAt = row.createdAt ?? new Date();
-    const base = { customerId: row.customerId, refType: 'follow_up', refId: row.id };
-    entries.push({
-      ...base,
-      id: uuidv7(),
-      at: createdAt,
-      kind: 'follow_up.created',
-      title: `安排回访：${row.title}（${formatDate(localDateOf(row.dueAt, timeZone))} 到期）`,
-      detail: {
-        kind: row.kind ?? 'manual',
-        assigneeId: row.assigneeId,
-        dueAt: row.dueAt.toISOString(),
-        title: row.title,
-      },
-      actorId: row.createdBy ?? null,
-      createdAt,
-    });
+    const task = { ...row, kind: row.kind ?? 'manual' };
+    add(
+      followUpCreatedEvent(
+        task,
+        { at: row.createdAt ?? new Date(), actorId: row.createdBy ?? null },
+        timeZone,
+      ),
+    );
     if (row.status === 'done' && row.completedAt) {
-      entries.push({
-        ...base,
-        id: uuidv7(),
-        at: row.completedAt,
-        kind: 'follow_up.completed',
-        title: `完成回访：${row.title}`,
-        detail: {
-          kind: row.kind ?? 'manual',
-          result: row.result ?? null,
-          interactionId: row.interactionId ?? null,
-          dueAt: row.dueAt.toISOString(),
-          onTime: row.completedAt <= row.dueAt,
-        },
-        actorId: row.completedBy ?? null,
-        createdAt: row.completedAt,
-      });
+      add(
+        followUpCompletedEvent(
+          task,
+          { at: row.completedAt, actorId: row.completedBy ?? null },
+          { result: row.result ?? null, interactionId: row.interactionId ?? null },
+        ),
+      );
     }
     if (row.status === 'cancelled' && row.cancelledAt) {
-      entries.push({
-        ...base,
-        id: uuidv7(),
-        at: row.cancelledAt,
-        kind: 'follow_up.cancelled',
-        title: `取消回访：${row.title}`,
-        detail: { kind: row.kind ?? 'manual', reason: row.cancelReason ?? null },
-        actorId: row.cancelledBy ?? null,
-        createdAt: row.cancelledAt,
-      });
+      add(
+        followUpCancelledEvent(
+          task,
+          { at: row.cancelledAt, actorId: row.cancelledBy ?? null },
+          row.cancelReason ?? null,
+        ),
+      );
     }
   }
   await insertRowsJson(tx, timelineEntries, entries);

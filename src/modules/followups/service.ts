@@ -57,6 +57,12 @@ import type { InteractionInput } from '../interactions/service.ts';
 import { users } from '../users/tables.ts';
 import type { FOLLOW_UP_KINDS, FOLLOW_UP_STATUSES } from './tables.ts';
 import { followUpPlans, followUps } from './tables.ts';
+import {
+  followUpCancelledEvent,
+  followUpCompletedEvent,
+  followUpCreatedEvent,
+  followUpReopenedEvent,
+} from './timeline.ts';
 
 export type FollowUpKind = (typeof FOLLOW_UP_KINDS)[number];
 export type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number];
@@ -366,21 +372,9 @@ export class FollowUpsService {
   ): Promise<void> {
     await this.ctx.services.timeline.addMany(
       tx,
-      rows.map((row) => ({
-        customerId: row.customerId,
-        at: row.createdAt,
-        kind: 'follow_up.created',
-        refType: 'follow_up',
-        refId: row.id,
-        title: `安排回访：${row.title}（${formatDate(localDateOf(row.dueAt, timeZone))} 到期）`,
-        detail: {
-          kind: row.kind,
-          assigneeId: row.assigneeId,
-          dueAt: row.dueAt.toISOString(),
-          title: row.title,
-        },
-        actorId: actor?.id ?? null,
-      })),
+      rows.map((row) =>
+        followUpCreatedEvent(row, { at: row.createdAt, actorId: actor?.id ?? null }, timeZone),
+      ),
     );
     await this.ctx.services.audit.recordMany(
       tx,
@@ -526,23 +520,14 @@ export class FollowUpsService {
         version,
         'open',
       );
-      await this.ctx.services.timeline.add(tx, {
-        customerId: row.customerId,
-        at: now,
-        kind: 'follow_up.completed',
-        refType: 'follow_up',
-        refId: id,
-        title: `完成回访：${row.title}`,
-        detail: {
-          kind: row.kind,
-          result,
-          interactionId,
-          dueAt: row.dueAt.toISOString(),
-          onTime: now <= row.dueAt,
-        },
-        departmentId: actor.departmentId,
-        actorId: actor.id,
-      });
+      await this.ctx.services.timeline.add(
+        tx,
+        followUpCompletedEvent(
+          row,
+          { at: now, actorId: actor.id, departmentId: actor.departmentId },
+          { result, interactionId },
+        ),
+      );
       await this.ctx.services.audit.record(tx, actor, {
         action: 'complete',
         entityType: 'follow_up',
@@ -568,17 +553,10 @@ export class FollowUpsService {
         version,
         'open',
       );
-      await this.ctx.services.timeline.add(tx, {
-        customerId: row.customerId,
-        at: now,
-        kind: 'follow_up.cancelled',
-        refType: 'follow_up',
-        refId: id,
-        title: `取消回访：${row.title}`,
-        detail: { kind: row.kind, reason: why },
-        departmentId: actor.departmentId,
-        actorId: actor.id,
-      });
+      await this.ctx.services.timeline.add(
+        tx,
+        followUpCancelledEvent(row, { at: now, actorId: actor.id, departmentId: actor.departmentId }, why),
+      );
       await this.ctx.services.audit.record(tx, actor, {
         action: 'cancel',
         entityType: 'follow_up',
@@ -613,17 +591,14 @@ export class FollowUpsService {
         version,
         ['done', 'cancelled'],
       );
-      await this.ctx.services.timeline.add(tx, {
-        customerId: row.customerId,
-        at: now,
-        kind: 'follow_up.reopened',
-        refType: 'follow_up',
-        refId: id,
-        title: `重新打开回访：${row.title}`,
-        detail: { kind: row.kind, previousStatus: row.status, dueAt: updated.dueAt.toISOString() },
-        departmentId: actor.departmentId,
-        actorId: actor.id,
-      });
+      await this.ctx.services.timeline.add(
+        tx,
+        followUpReopenedEvent(
+          updated,
+          { at: now, actorId: actor.id, departmentId: actor.departmentId },
+          row.status,
+        ),
+      );
       await this.ctx.services.audit.record(tx, actor, {
         action: 'reopen',
         entityType: 'follow_up',

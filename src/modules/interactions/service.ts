@@ -14,6 +14,12 @@ import type { FollowUpView, NewFollowUp } from '../followups/service.ts';
 import { users } from '../users/tables.ts';
 import type { Channel, Direction } from './schema.ts';
 import { interactions } from './tables.ts';
+import {
+  INTERACTION_DELETED,
+  INTERACTION_LOGGED,
+  interactionTimelineDetail as timelineDetail,
+  interactionTimelineTitle as timelineTitle,
+} from './timeline.ts';
 
 export type Interaction = typeof interactions.$inferSelect;
 export interface InteractionView extends Interaction {
@@ -54,35 +60,6 @@ export interface ActivityFilter extends Omit<CustomerInteractionFilter, 'contact
 
 /** How far in the future a contact time may be: clocks of phones and PCs drift a little. */
 const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
-
-const CHANNEL_NAMES: Record<string, string> = {
-  phone: '电话',
-  visit: '拜访',
-  email: '邮件',
-  wechat: '微信',
-  portal: '门户',
-  meeting: '会议',
-  sms: '短信',
-};
-
-/** Timeline title, in Chinese (the product's first language); the detail carries the raw fields. */
-function timelineTitle(row: Interaction): string {
-  const who = row.direction === 'inbound' ? '客户联系' : '主动联系';
-  const summary = row.summary.length > 60 ? `${row.summary.slice(0, 60)}…` : row.summary;
-  return `${CHANNEL_NAMES[row.channel] ?? row.channel}（${who}）：${summary}`;
-}
-
-function timelineDetail(row: Interaction): Record<string, unknown> {
-  return {
-    channel: row.channel,
-    direction: row.direction,
-    summary: row.summary,
-    outcome: row.outcome,
-    nextStep: row.nextStep,
-    contactId: row.contactId,
-    userId: row.userId,
-  };
-}
 
 function trimOrNull(value: string | null | undefined): string | null {
   if (value === undefined || value === null) return null;
@@ -294,7 +271,7 @@ export class InteractionsService {
     await this.ctx.services.timeline.add(tx, {
       customerId: row.customerId,
       at: row.occurredAt,
-      kind: 'interaction.logged',
+      kind: INTERACTION_LOGGED,
       refType: 'interaction',
       refId: row.id,
       title: timelineTitle(row),
@@ -354,7 +331,7 @@ export class InteractionsService {
         .where(and(eq(interactions.id, id), eq(interactions.version, version)))
         .returning();
       if (!row) throw staleVersion(before);
-      await this.ctx.services.timeline.updateRef(tx, 'interaction', id, 'interaction.logged', {
+      await this.ctx.services.timeline.updateRef(tx, 'interaction', id, INTERACTION_LOGGED, {
         at: row.occurredAt,
         title: timelineTitle(row),
         detail: timelineDetail(row),
@@ -386,11 +363,11 @@ export class InteractionsService {
         .where(and(...conditions))
         .returning({ id: interactions.id });
       if (!deleted.length) throw staleVersion(before);
-      await this.ctx.services.timeline.removeRef(tx, 'interaction', id, 'interaction.logged');
+      await this.ctx.services.timeline.removeRef(tx, 'interaction', id, INTERACTION_LOGGED);
       await this.ctx.services.timeline.add(tx, {
         customerId: before.customerId,
         at: this.ctx.now(),
-        kind: 'interaction.deleted',
+        kind: INTERACTION_DELETED,
         refType: 'interaction',
         refId: id,
         title: `删除接触记录：${timelineTitle(before)}`,
