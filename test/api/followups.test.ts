@@ -731,6 +731,65 @@ describe('follow-up plans', () => {
   });
 });
 
+describe('every endpoint', () => {
+  it('answers 401 without a login', async () => {
+    const anonymous = t.anonymous();
+    const id = (await plan(org.agent)).body.id;
+    const calls: [string, string, unknown?][] = [
+      ['GET', `/api/customers/${customer.id}/follow-ups`],
+      ['POST', `/api/customers/${customer.id}/follow-ups`, task()],
+      ['GET', '/api/follow-ups'],
+      ['GET', '/api/follow-ups/today'],
+      ['GET', '/api/follow-ups/calendar?from=2025-03-01&to=2025-03-31'],
+      ['GET', '/api/follow-ups/stats'],
+      ['POST', '/api/follow-ups/generate', {}],
+      ['GET', `/api/follow-ups/${id}`],
+      ['PATCH', `/api/follow-ups/${id}`, { title: 'x', version: 1 }],
+      ['POST', `/api/follow-ups/${id}/complete`, { result: 'x', version: 1 }],
+      ['POST', `/api/follow-ups/${id}/cancel`, { reason: 'x' }],
+      ['POST', `/api/follow-ups/${id}/reopen`, {}],
+      ['GET', '/api/follow-up-plans'],
+      ['PUT', '/api/follow-up-plans/A', { intervalMonths: 1, enabled: true, version: 1 }],
+      ['PUT', '/api/follow-up-plans/greetings', { leadDays: 1 }],
+    ];
+    for (const [method, path, body] of calls) {
+      const response = await anonymous.request(method, path, body);
+      expect(response.status, `${method} ${path}`).toBe(401);
+    }
+    expect((await org.agent.get(`/api/follow-ups/${id}`)).body).toMatchObject({ status: 'open', version: 1 });
+  });
+
+  it('lets outsiders neither cancel nor reopen', async () => {
+    const open = (await plan(org.agent)).body;
+    const done = (await plan(org.agent)).body;
+    await org.agent.post(`/api/follow-ups/${done.id}/complete`, { result: '完成', version: 1 });
+    for (const client of [org.otherAgent, org.teammate, org.manager, org.otherSupervisor, org.operations]) {
+      expect((await client.post(`/api/follow-ups/${open.id}/cancel`, { reason: 'x' })).status).toBe(403);
+      expect((await client.post(`/api/follow-ups/${done.id}/reopen`, {})).status).toBe(403);
+    }
+    expect((await org.agent.get(`/api/follow-ups/${open.id}`)).body.status).toBe('open');
+    expect((await org.agent.get(`/api/follow-ups/${done.id}`)).body.status).toBe('done');
+  });
+
+  it('counts tasks left with a deactivated team member, and nothing for an empty team', async () => {
+    const leaver = await t.userClient('agent', { departmentId: org.teamB.id, name: '离职客服' });
+    const own = await createCustomer(t, { ownerId: leaver.user.id, teamId: org.teamB.id });
+    await createFollowUp(t, { customerId: own.id, assigneeId: leaver.user.id, dueAt: new Date(days(-1)) });
+    const { body: user } = await t.admin.get(`/api/users/${leaver.user.id}`);
+    await t.admin.patch(`/api/users/${user.id}`, { active: false, version: user.version });
+    const stats = await org.otherSupervisor.get('/api/follow-ups/stats');
+    expect(stats.body.items.find((i: any) => i.assigneeId === leaver.user.id)).toMatchObject({
+      open: 1,
+      overdue: 1,
+    });
+    const empty = await t.admin.post('/api/departments', { code: `EMPTY${Date.now()}`, name: '空组' });
+    const none = await t.admin.get(`/api/follow-ups/stats?teamId=${empty.body.id}`);
+    expect(none.status).toBe(200);
+    expect(none.body.items).toEqual([]);
+    expect(none.body.totals).toEqual({ open: 0, overdue: 0, dueToday: 0, done: 0, doneOnTime: 0 });
+  });
+});
+
 describe('OpenAPI', () => {
   it('documents the follow-up and interaction endpoints with named schemas', async () => {
     const { body } = await t.anonymous().get('/api/openapi.json');

@@ -746,16 +746,18 @@ export class FollowUpsService {
     );
     const period = dayRange(from, to, timeZone);
     const day = dayRange(today, today, timeZone);
+    // Every member, active or not: tasks left with someone who has gone still count for the team.
     const members = teamId
       ? await this.ctx.db
-          .select({ id: users.id, name: users.name, departmentId: users.departmentId, role: users.role })
+          .select({
+            id: users.id,
+            name: users.name,
+            departmentId: users.departmentId,
+            role: users.role,
+            active: users.active,
+          })
           .from(users)
-          .where(
-            and(
-              inArray(users.departmentId, await this.ctx.services.departments.subtreeIds(teamId)),
-              eq(users.active, true),
-            ),
-          )
+          .where(inArray(users.departmentId, await this.ctx.services.departments.subtreeIds(teamId)))
       : [];
     const doneInPeriod = and(
       eq(followUps.status, 'done'),
@@ -763,8 +765,14 @@ export class FollowUpsService {
       lt(followUps.completedAt, period.end),
     );
     const conditions: SQL[] = [or(eq(followUps.status, 'open'), doneInPeriod)!];
+    // A team without members has no tasks (inArray of nothing is false).
     if (teamId)
-      conditions.push(inArray(followUps.assigneeId, members.length ? members.map((m) => m.id) : [actor.id]));
+      conditions.push(
+        inArray(
+          followUps.assigneeId,
+          members.map((m) => m.id),
+        ),
+      );
     const rows = await this.ctx.db
       .select({
         assigneeId: followUps.assigneeId,
@@ -793,7 +801,7 @@ export class FollowUpsService {
     }));
     // Team members without any task are listed too: an empty queue is information for a supervisor.
     for (const member of members) {
-      if (member.role === 'portal' || counted.has(member.id)) continue;
+      if (member.role === 'portal' || !member.active || counted.has(member.id)) continue;
       items.push({
         assigneeId: member.id,
         assigneeName: member.name,
