@@ -18,7 +18,7 @@ import {
 import { alias } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
 import type { DbOrTx } from '../../db/index.ts';
-import { type Actor, type CustomerScope, isStaff } from '../../domain/access.ts';
+import { type Actor, type CustomerScope, STAFF_ROLES, isStaff } from '../../domain/access.ts';
 import {
   type CalendarDate,
   DEFAULT_PLAN_INTERVALS,
@@ -310,7 +310,7 @@ export class FollowUpsService {
       actor.role === 'operations' && customer.ownerId !== actor.id ? actor.id : customer.ownerId;
     const assigneeId = input.assigneeId ?? defaultAssignee;
     const person = await this.person(assigneeId);
-    if (!person || !isStaff({ role: person.role } as Actor) || !person.active) {
+    if (!person || !STAFF_ROLES.includes(person.role) || !person.active) {
       problems.push({ field: 'assigneeId', message: 'must be an active staff user' });
     }
     await this.checkContact(customer.id, input.contactId, problems);
@@ -459,7 +459,7 @@ export class FollowUpsService {
     }
     if (changes.assigneeId !== undefined && changes.assigneeId !== row.assigneeId) {
       const person = await this.person(changes.assigneeId);
-      if (!person || !isStaff({ role: person.role } as Actor) || !person.active) {
+      if (!person || !STAFF_ROLES.includes(person.role) || !person.active) {
         problems.push({ field: 'assigneeId', message: 'must be an active staff user' });
       } else if (!manager && !canCreateFollowUp(actor, customer, person)) {
         throw forbidden('Only the customer’s editors or a supervisor may hand this task to someone else.');
@@ -623,7 +623,7 @@ export class FollowUpsService {
     this.requireStaff(actor);
     if (!assigneeId || assigneeId === actor.id) return { id: actor.id, departmentId: actor.departmentId };
     const person = await this.person(assigneeId);
-    if (!person || !isStaff({ role: person.role } as Actor)) throw notFound('User');
+    if (!person || !STAFF_ROLES.includes(person.role)) throw notFound('User');
     if (!canViewWorkOf(actor, person)) throw forbidden('You may see the tasks of your own team only.');
     return person;
   }
