@@ -20,6 +20,7 @@ program
     if (ctx.config.demo) {
       await loadDemoIfEmpty(ctx, (line) => console.log(line));
     }
+    if (ctx.database.kind === 'pglite') await ctx.queue.send('maintenance.analyze', {});
     const app = await buildApp(ctx);
     await app.listen({ port: ctx.config.port, host: ctx.config.host });
     console.log(

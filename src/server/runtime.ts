@@ -42,6 +42,14 @@ function registerJobs(ctx: AppContext): void {
   ctx.queue.register('sessions.purge', () => ctx.services.auth.purgeExpiredSessions(), '17 3 * * *');
   ctx.queue.register('idempotency.purge', () => purgeIdempotencyKeys(ctx), '27 3 * * *');
   registerFollowUpJobs(ctx);
+  if (ctx.database.kind === 'pglite') {
+    // PGlite has no autovacuum, so without this the planner never gets statistics.
+    ctx.queue.register(
+      'maintenance.analyze',
+      () => ctx.database.executeSql('ANALYZE', []).then(() => {}),
+      '40 */6 * * *',
+    );
+  }
 }
 
 export async function closeContext(ctx: AppContext): Promise<void> {
