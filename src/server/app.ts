@@ -21,7 +21,7 @@ import { installErrorHandler } from './errors.ts';
 import { installIdempotency } from './idempotency.ts';
 import { installMetrics } from './metrics.ts';
 import { ProblemSchema } from './schemas.ts';
-import { validatorCompiler } from './validation.ts';
+import { installTextGuards, validatorCompiler } from './validation.ts';
 
 const webDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -62,6 +62,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.addSchema(UserSchema);
   installMetrics(app);
   installAuth(app, ctx);
+  installTextGuards(app);
   installIdempotency(app, ctx);
 
   app.get(

@@ -8,6 +8,8 @@ import { forbidden, unauthorized } from './problems.ts';
 declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | null;
+    /** A valid session cookie came without the right CSRF token (public routes proceed anonymously). */
+    csrfRejected: boolean;
   }
   interface FastifyContextConfig {
     /** Routes anyone may call without logging in. */
@@ -29,8 +31,12 @@ function sameToken(a: string, b: string): boolean {
  */
 export function installAuth(app: FastifyInstance, ctx: AppContext): void {
   app.decorateRequest('actor', null);
-  app.addHook('preHandler', async (request) => {
+  app.decorateRequest('csrfRejected', false);
+  // preValidation, not preHandler: who is asking (401/403) is answered before what was sent (400).
+  app.addHook('preValidation', async (request) => {
     if (!request.url.startsWith('/api/')) return;
+    // Unknown paths get their 404, logged in or not.
+    if (!request.routeOptions.url) return;
     const authorization = request.headers.authorization;
     if (authorization?.startsWith('Bearer ')) {
       request.actor = (await ctx.services.auth.fromBearer(authorization.slice(7).trim())) ?? null;
@@ -45,7 +51,10 @@ export function installAuth(app: FastifyInstance, ctx: AppContext): void {
           const sent = request.headers['x-csrf-token'];
           if (typeof sent !== 'string' || !sameToken(sent, session.csrfToken)) {
             // Public routes (login) work without a session; elsewhere a cookie without CSRF is refused.
-            if (request.routeOptions.config.public) return;
+            if (request.routeOptions.config.public) {
+              request.csrfRejected = true;
+              return;
+            }
             throw forbidden('Missing or wrong x-csrf-token header.');
           }
         }

@@ -3,7 +3,7 @@ import type { DbOrTx } from '../../db/index.ts';
 import type { Actor } from '../../domain/access.ts';
 import type { AppContext } from '../../server/context.ts';
 import { decodeCursor, toPage } from '../../server/pagination.ts';
-import { forbidden } from '../../server/problems.ts';
+import { badRequest, forbidden } from '../../server/problems.ts';
 import { auditLog } from './tables.ts';
 
 export interface AuditEntry {
@@ -73,6 +73,8 @@ export class AuditService {
     if (cursor) {
       const [at, id] = cursor as [string, number];
       const atDate = new Date(at);
+      if (Number.isNaN(atDate.getTime()) || !Number.isSafeInteger(id))
+        throw badRequest('The cursor is not valid.');
       conditions.push(or(lt(auditLog.at, atDate), and(eq(auditLog.at, atDate), lt(auditLog.id, id)))!);
     }
     const rows = await this.ctx.db

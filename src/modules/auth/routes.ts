@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../../server/auth.ts';
+import { forbidden } from '../../server/problems.ts';
 import type { AppContext } from '../../server/context.ts';
 import { DateTime, IdParams, Nullable, Text, errorResponses } from '../../server/schemas.ts';
 import { SESSION_COOKIE, SESSION_IDLE_MS } from './service.ts';
@@ -66,6 +67,8 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: { tags: ['auth'], summary: 'End the session', response: { 204: Type.Null() } },
       },
       async (request, reply) => {
+        // Logging out is a state change too: a live session must send its CSRF token.
+        if (request.csrfRejected) throw forbidden('Missing or wrong x-csrf-token header.');
         const cookie = request.cookies[SESSION_COOKIE];
         if (cookie) await ctx.services.auth.logout(cookie);
         reply.clearCookie(SESSION_COOKIE, { path: '/' });

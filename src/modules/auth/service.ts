@@ -4,7 +4,7 @@ import { uuidv7 } from 'uuidv7';
 import type { DbOrTx } from '../../db/index.ts';
 import type { Actor } from '../../domain/access.ts';
 import type { AppContext } from '../../server/context.ts';
-import { Problem, forbidden, notFound, unauthorized } from '../../server/problems.ts';
+import { Problem, forbidden, notFound, unauthorized, validationFailed } from '../../server/problems.ts';
 import { type PublicUser, type User, hashPassword, toPublicUser, verifyPassword } from '../users/service.ts';
 import { users } from '../users/tables.ts';
 import { apiTokens, sessions } from './tables.ts';
@@ -159,6 +159,9 @@ export class AuthService {
     if (userId !== actor.id && actor.role !== 'admin')
       throw forbidden('You may create tokens only for yourself.');
     if (actor.role === 'portal') throw forbidden('Portal users cannot create API tokens.');
+    if (input.expiresAt && new Date(input.expiresAt) <= this.ctx.now()) {
+      throw validationFailed([{ field: 'expiresAt', message: 'must be in the future' }]);
+    }
     const token = `lsn_${randomToken()}`;
     const id = uuidv7();
     const [row] = await this.ctx.db

@@ -247,6 +247,20 @@ export class CustomersService {
     return row;
   }
 
+  /**
+   * New records (interactions, follow-ups, later tickets) go only on open files: a merged file's
+   * history lives on the surviving file, and an archived one must be restored first.
+   */
+  assertOpenFile(customer: Customer): void {
+    if (customer.mergedIntoId) {
+      throw conflict('This customer file was merged into another; use the surviving file.', {
+        mergedIntoId: customer.mergedIntoId,
+      });
+    }
+    if (customer.archivedAt)
+      throw conflict('This customer file is archived; restore it before adding records.');
+  }
+
   /** The view of a row for this actor (portal users do not see internal classification and notes). */
   async view(actor: Actor, row: Customer, db: DbOrTx = this.ctx.db): Promise<CustomerView> {
     const [owner] = await db.select({ name: users.name }).from(users).where(eq(users.id, row.ownerId));

@@ -392,6 +392,7 @@ export class FollowUpsService {
   async create(actor: Actor, customerId: string, input: NewFollowUp): Promise<FollowUpView> {
     const customer = await this.ctx.services.customers.requireReadable(actor, customerId);
     this.requireStaff(actor);
+    this.ctx.services.customers.assertOpenFile(customer);
     const values = await this.prepare(actor, customer, input);
     const timeZone = await this.timeZone();
     return this.ctx.db.transaction((tx) => this.insert(tx, actor, customer, values, timeZone));

@@ -174,6 +174,7 @@ export class InteractionsService {
   ): Promise<InteractionView & { followUp?: FollowUpView }> {
     const customer = await this.ctx.services.customers.requireReadable(actor, customerId);
     this.requireStaff(actor);
+    this.ctx.services.customers.assertOpenFile(customer);
     const departmentId = input.departmentId !== undefined ? input.departmentId : actor.departmentId;
     if (!canLogInteraction(actor, customer, departmentId)) {
       throw forbidden(

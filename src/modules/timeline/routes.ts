@@ -6,6 +6,7 @@ import type { AppContext } from '../../server/context.ts';
 import { IdParams, PageQuery, errorResponses, pageOf } from '../../server/schemas.ts';
 import { TimelineEntrySchema } from '../customers/schema.ts';
 import { users } from '../users/tables.ts';
+import { portalTimelineKinds } from './service.ts';
 
 /** The customer timeline (客户时间线): everything that happened to one customer, newest first. */
 export function timelineRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
@@ -30,7 +31,10 @@ export function timelineRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       async (request) => {
         const actor = actorOf(request);
         await ctx.services.customers.requireReadable(actor, request.params.id);
-        const page = await ctx.services.timeline.list(request.params.id, request.query);
+        const page = await ctx.services.timeline.list(request.params.id, {
+          ...request.query,
+          onlyKinds: actor.role === 'portal' ? portalTimelineKinds() : undefined,
+        });
         const actorIds = [...new Set(page.items.map((e) => e.actorId).filter((id): id is string => !!id))];
         const names = new Map<string, string>();
         if (actorIds.length) {

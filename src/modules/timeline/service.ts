@@ -1,8 +1,9 @@
-import { and, desc, eq, lt, or } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, or } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { DbOrTx } from '../../db/index.ts';
 import type { AppContext } from '../../server/context.ts';
 import { decodeCursor, toPage } from '../../server/pagination.ts';
+import { badRequest } from '../../server/problems.ts';
 import { timelineEntries } from './tables.ts';
 
 export interface TimelineEvent {
@@ -15,6 +16,18 @@ export interface TimelineEvent {
   detail?: Record<string, unknown>;
   departmentId?: string | null;
   actorId?: string | null;
+}
+
+/**
+ * Timeline kinds a customer's own portal users may see. Interactions, follow-ups and file changes are
+ * internal; later modules register what is meant for the customer (ticket replies, shipment milestones).
+ */
+const portalVisibleKinds = new Set<string>();
+export function registerPortalTimelineKind(kind: string): void {
+  portalVisibleKinds.add(kind);
+}
+export function portalTimelineKinds(): string[] {
+  return [...portalVisibleKinds];
 }
 
 /**
@@ -75,13 +88,19 @@ export class TimelineService {
   }
 
   /** Newest first, keyset-paged. Access is checked by the caller (the customers service). */
-  async list(customerId: string, options: { limit: number; cursor?: string; kind?: string }) {
+  async list(
+    customerId: string,
+    options: { limit: number; cursor?: string; kind?: string; onlyKinds?: string[] },
+  ) {
     const cursor = decodeCursor(options.cursor, 2);
+    if (options.onlyKinds && options.onlyKinds.length === 0) return { items: [], nextCursor: null };
     const conditions = [eq(timelineEntries.customerId, customerId)];
+    if (options.onlyKinds) conditions.push(inArray(timelineEntries.kind, options.onlyKinds));
     if (options.kind) conditions.push(eq(timelineEntries.kind, options.kind));
     if (cursor) {
       const at = new Date(cursor[0] as string);
-      const id = cursor[1] as string;
+      const id = cursor[1];
+      if (Number.isNaN(at.getTime()) || typeof id !== 'string') throw badRequest('The cursor is not valid.');
       conditions.push(
         or(lt(timelineEntries.at, at), and(eq(timelineEntries.at, at), lt(timelineEntries.id, id)))!,
       );
