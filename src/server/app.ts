@@ -20,6 +20,7 @@ import type { AppContext } from './context.ts';
 import { installErrorHandler } from './errors.ts';
 import { installIdempotency } from './idempotency.ts';
 import { installMetrics } from './metrics.ts';
+import { publishedOpenApi } from './openapi.ts';
 import { ProblemSchema } from './schemas.ts';
 import { installTextGuards, validatorCompiler } from './validation.ts';
 
@@ -80,9 +81,11 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       return { status: 'ok', db: ctx.database.kind };
     },
   );
-  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
-    app.swagger(),
-  );
+  let openApiDocument: Record<string, unknown> | undefined;
+  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => {
+    openApiDocument ??= publishedOpenApi(app);
+    return openApiDocument;
+  });
 
   for (const routes of [
     authRoutes,
