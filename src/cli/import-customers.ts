@@ -29,7 +29,7 @@ import {
   neutraliseCell,
   splitList,
   unneutraliseCell,
-} from './customer-columns.ts';
+} from '../modules/customers/columns.ts';
 
 /**
  * `liaison import customers FILE.csv|xlsx`.
