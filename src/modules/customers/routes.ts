@@ -1,14 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { PassThrough } from 'node:stream';
 import { actorOf } from '../../server/auth.ts';
 import type { AppContext } from '../../server/context.ts';
 import { IdParams, Uuid, errorResponses, pageOf } from '../../server/schemas.ts';
 import { expectedVersion, setEtag } from '../../server/versioning.ts';
+import { EXPORT_CONTENT_TYPES, exportDisposition, writeCustomerExport } from './export.ts';
 import {
   ContactCreateBody,
   ContactSchema,
   ContactUpdateBody,
   CustomerCreateBody,
+  CustomerExportQuery,
   CustomerListItemSchema,
   CustomerListQuery,
   CustomerSchema,
@@ -134,6 +137,56 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => service.reviewQueue(actorOf(request), request.query),
+    );
+
+    const binary = Type.String({ format: 'binary' });
+    app.get(
+      '/api/customers/export',
+      {
+        schema: {
+          tags,
+          summary: 'Download the customer list as CSV or Excel, with the same filters as the list',
+          description:
+            'Staff only. Every file of the filtered list (not one page), in the columns `liaison import customers` reads; cells that start with = + - @ are prefixed with an apostrophe so spreadsheets show them as text. CSV is UTF-8 with a BOM. Each export is written to the audit log (action `export`) before it starts, because it takes personal data out of the system.',
+          querystring: CustomerExportQuery,
+          produces: Object.values(EXPORT_CONTENT_TYPES),
+          response: {
+            200: {
+              description: 'The file, as an attachment named customers-YYYYMMDD.csv or .xlsx',
+              content: {
+                'text/csv': { schema: binary },
+                [EXPORT_CONTENT_TYPES.xlsx]: { schema: binary },
+              },
+            },
+            ...errorResponses,
+          },
+        },
+      },
+      async (request, reply) => {
+        const actor = actorOf(request);
+        const { format, headers, ...filters } = request.query;
+        // Counting also refuses non-staff, before anything is sent.
+        const rows = await service.countForExport(actor, filters);
+        await ctx.services.audit.record(ctx.db, actor, {
+          action: 'export',
+          entityType: 'customer',
+          entityId: '*',
+          after: { format, filters, rows },
+        });
+        const out = new PassThrough();
+        writeCustomerExport(ctx.db, service.listForExport(actor, filters), { format, headers, out }).catch(
+          (error: Error) => {
+            // The status line is gone; cutting the stream short tells the client the file is incomplete.
+            if (!out.destroyed) request.log.error({ err: error }, 'customer export failed');
+            out.destroy(error);
+          },
+        );
+        reply
+          .header('content-type', EXPORT_CONTENT_TYPES[format])
+          .header('content-disposition', exportDisposition(format, ctx.now(), headers))
+          .header('cache-control', 'no-store');
+        return reply.send(out);
+      },
     );
 
     app.get(

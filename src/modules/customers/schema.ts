@@ -212,26 +212,40 @@ export const CustomerListItemSchema = Type.Object(
 const multi = <T extends Parameters<typeof Type.Array>[0]>(item: T) =>
   Type.Array(item, { maxItems: 10, description: 'Repeat the parameter to match any of several values' });
 
+// The filters of the customer list, shared by the export so a file holds what the list showed.
+const listFilters = {
+  q: Type.Optional(Type.String({ maxLength: 200, description: 'Name, words, tax-id or phone fragment' })),
+  ownerId: Type.Optional(Uuid),
+  teamId: Type.Optional(Uuid),
+  departmentId: Type.Optional(
+    Type.String({ format: 'uuid', description: 'A department that serves the customer' }),
+  ),
+  stage: Type.Optional(multi(Stage)),
+  valueClass: Type.Optional(multi(ValueClass)),
+  needType: Type.Optional(multi(NeedType)),
+  tag: Type.Optional(Text(40, 1)),
+  archived: Type.Optional(
+    Type.Boolean({ description: 'true lists only archived (and merged) files; default: active files' }),
+  ),
+};
+
 export const CustomerListQuery = Type.Object(
-  {
-    q: Type.Optional(Type.String({ maxLength: 200, description: 'Name, words, tax-id or phone fragment' })),
-    ownerId: Type.Optional(Uuid),
-    teamId: Type.Optional(Uuid),
-    departmentId: Type.Optional(
-      Type.String({ format: 'uuid', description: 'A department that serves the customer' }),
-    ),
-    stage: Type.Optional(multi(Stage)),
-    valueClass: Type.Optional(multi(ValueClass)),
-    needType: Type.Optional(multi(NeedType)),
-    tag: Type.Optional(Text(40, 1)),
-    archived: Type.Optional(
-      Type.Boolean({ description: 'true lists only archived (and merged) files; default: active files' }),
-    ),
-    ...PageQuery,
-  },
+  { ...listFilters, ...PageQuery },
   { additionalProperties: false },
 );
 export type CustomerListFilter = Static<typeof CustomerListQuery>;
+
+export const CustomerExportQuery = Type.Object(
+  {
+    format: Type.Enum(['csv', 'xlsx'], { default: 'csv', description: 'csv (UTF-8 with BOM) or xlsx' }),
+    headers: Type.Enum(['zh', 'en'], {
+      default: 'zh',
+      description: 'Column headers in Chinese or English (the import reads both)',
+    }),
+    ...listFilters,
+  },
+  { additionalProperties: false },
+);
 
 export const DuplicateCandidateSchema = Type.Object(
   {

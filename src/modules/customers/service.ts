@@ -408,6 +408,16 @@ export class CustomersService {
     }
   }
 
+  /** How many customers an export with these filters holds (written to the audit log before it starts). */
+  async countForExport(actor: Actor, filter: ExportFilter): Promise<number> {
+    if (!isStaff(actor)) throw forbidden();
+    const [row] = await this.ctx.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(customers)
+      .where(and(...this.listConditions(actor, filter)));
+    return row.n;
+  }
+
   // ---------------------------------------------------------------- duplicates
 
   /**
