@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, startTestApp, type TestApp, USER_PASSWORD } from '../support/harness.ts';
@@ -123,6 +123,21 @@ describe('browser journey: an agent finds a customer, logs a call and completes 
     const api = await agent.get(`/api/customers?q=${encodeURIComponent('物流')}`);
     expect(api.status).toBe(200);
     expect(api.body.items.map((c: { id: string }) => c.id)).toEqual([customerId]);
+  });
+
+  it('downloads the searched list as CSV from the export menu', async () => {
+    await page.getByTestId('customer-export').hover();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('menuitem', { name: '导出 CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^客户-\d{8}\.csv$/);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv.startsWith('\uFEFF客户编号,客户名称')).toBe(true);
+    // Only what the search found: the filters of the page went with the download.
+    expect(csv).toContain(customerId);
+    expect(csv).not.toContain('杭州明达电子科技有限公司');
+    expect(page.url()).toMatch(/\/customers\?q=/);
   });
 
   it('opens the customer file', async () => {

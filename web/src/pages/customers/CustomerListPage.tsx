@@ -1,10 +1,18 @@
-import { FilterOutlined, PlusOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons';
+import {
+  DownOutlined,
+  DownloadOutlined,
+  FilterOutlined,
+  PlusOutlined,
+  ReloadOutlined,
+  SearchOutlined,
+} from '@ant-design/icons';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import {
   Badge,
   Button,
   Card,
   Col,
+  Dropdown,
   Form,
   Input,
   Row,
@@ -24,7 +32,7 @@ import { useUserNames } from '../../api/queries';
 import { PageHeader } from '../../components/PageHeader';
 import { DepartmentSelect, UserSelect } from '../../components/selects';
 import { StageTag, ValueClassTag } from '../../components/tags';
-import { canCreateCustomer, useMe } from '../../lib/auth';
+import { canCreateCustomer, isStaff, useMe } from '../../lib/auth';
 import { NEED_TYPES, STAGES, VALUE_CLASSES } from '../../lib/enums';
 import { errorText } from '../../lib/forms';
 import { formatDate, fromNow, local, today } from '../../lib/time';
@@ -53,7 +61,7 @@ type Filters = Partial<Record<FilterKey, string>>;
 const STALE_DAYS = 180;
 
 export function CustomerListPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const me = useMe();
   const users = useUserNames();
   const [params, setParams] = useSearchParams();
@@ -89,6 +97,16 @@ export function CustomerListPage() {
     archived: filters.archived === 'true' ? true : undefined,
   };
 
+  // A plain navigation: the session cookie goes with a GET, and the server's attachment answer
+  // downloads the file without leaving the page. Column headers follow the interface language.
+  const exportList = (format: string) => {
+    const search = new URLSearchParams({ format, headers: i18n.language === 'en' ? 'en' : 'zh' });
+    for (const [key, value] of Object.entries(clean(query))) {
+      for (const item of Array.isArray(value) ? value : [value]) search.append(key, String(item));
+    }
+    window.location.assign(`/api/customers/export?${search}`);
+  };
+
   const list = useInfiniteQuery({
     queryKey: ['customers', 'list', query],
     initialPageParam: undefined as string | undefined,
@@ -109,16 +127,39 @@ export function CustomerListPage() {
         crumbs={[{ title: t('menu.customers') }]}
         subTitle={t('customers.subtitle')}
         extra={
-          canCreateCustomer(me.role) && (
-            <Button
-              type="primary"
-              icon={<PlusOutlined />}
-              onClick={() => setCreating(true)}
-              data-testid="customer-create"
-            >
-              {t('customer.create')}
-            </Button>
-          )
+          <Space>
+            {isStaff(me.role) && (
+              <Dropdown
+                menu={{
+                  items: [
+                    {
+                      type: 'group',
+                      label: t('customers.exportHint'),
+                      children: [
+                        { key: 'csv', label: t('customers.exportCsv') },
+                        { key: 'xlsx', label: t('customers.exportXlsx') },
+                      ],
+                    },
+                  ],
+                  onClick: ({ key }) => exportList(key),
+                }}
+              >
+                <Button icon={<DownloadOutlined />} data-testid="customer-export">
+                  {t('customers.export')} <DownOutlined />
+                </Button>
+              </Dropdown>
+            )}
+            {canCreateCustomer(me.role) && (
+              <Button
+                type="primary"
+                icon={<PlusOutlined />}
+                onClick={() => setCreating(true)}
+                data-testid="customer-create"
+              >
+                {t('customer.create')}
+              </Button>
+            )}
+          </Space>
         }
       />
       <Card>
