@@ -811,3 +811,14 @@ describe('OpenAPI', () => {
     expect(body.components.schemas.Interaction).toBeDefined();
   });
 });
+
+describe('do-not-contact', () => {
+  it('refuses a follow-up aimed at a contact who asked not to be contacted', async () => {
+    const quiet = await createContact(t, { customerId: customer.id, name: '勿扰联系人', doNotContact: true });
+    const before = await countTasks();
+    const response = await plan(org.agent, { contactId: quiet.id });
+    expect(response.status).toBe(422);
+    expect(response.body.errors[0]).toMatchObject({ field: 'contactId' });
+    expect(await countTasks()).toBe(before);
+  });
+});

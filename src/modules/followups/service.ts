@@ -337,11 +337,14 @@ export class FollowUpsService {
   ) {
     if (!contactId) return;
     const [contact] = await this.ctx.db
-      .select({ customerId: contacts.customerId })
+      .select({ customerId: contacts.customerId, doNotContact: contacts.doNotContact })
       .from(contacts)
       .where(eq(contacts.id, contactId));
     if (!contact || contact.customerId !== customerId) {
       problems.push({ field: 'contactId', message: 'is not a contact of this customer' });
+    } else if (contact.doNotContact) {
+      // A follow-up is a plan to reach this person, who asked not to be contacted.
+      problems.push({ field: 'contactId', message: 'asked not to be contacted (do-not-contact)' });
     }
   }
 
