@@ -47,7 +47,6 @@ import {
 } from '../../server/problems.ts';
 import { staleVersion } from '../../server/versioning.ts';
 import { departments } from '../departments/tables.ts';
-import { followUps } from '../followups/tables.ts';
 import { settings } from '../settings/tables.ts';
 import { users } from '../users/tables.ts';
 import { ContactsService } from './contacts.ts';
@@ -766,18 +765,12 @@ export class CustomersService {
       let movedFollowUps = 0;
       if (input.moveOpenFollowUps !== false) {
         // The new owner inherits the open follow-up tasks, or they would be orphaned on a colleague's list.
-        const moved = await tx
-          .update(followUps)
-          .set({ assigneeId: to.id, version: sql`${followUps.version} + 1`, updatedAt: now })
-          .where(
-            and(
-              eq(followUps.customerId, id),
-              eq(followUps.assigneeId, before.ownerId),
-              eq(followUps.status, 'open'),
-            ),
-          )
-          .returning({ id: followUps.id });
-        movedFollowUps = moved.length;
+        movedFollowUps = await this.ctx.services.followUps.handOverOpenTasks(tx, {
+          customerId: id,
+          fromUserId: before.ownerId,
+          toUserId: to.id,
+          at: now,
+        });
       }
       await this.ctx.services.audit.record(tx, actor, {
         action: 'transfer',

@@ -392,6 +392,28 @@ export class FollowUpsService {
     );
   }
 
+  /**
+   * When a customer changes owner, the new owner inherits the previous owner's open tasks on it, or
+   * they would be orphaned on a colleague's list. Runs inside the transfer's transaction.
+   */
+  async handOverOpenTasks(
+    tx: DbOrTx,
+    move: { customerId: string; fromUserId: string; toUserId: string; at: Date },
+  ): Promise<number> {
+    const moved = await tx
+      .update(followUps)
+      .set({ assigneeId: move.toUserId, version: sql`${followUps.version} + 1`, updatedAt: move.at })
+      .where(
+        and(
+          eq(followUps.customerId, move.customerId),
+          eq(followUps.assigneeId, move.fromUserId),
+          eq(followUps.status, 'open'),
+        ),
+      )
+      .returning({ id: followUps.id });
+    return moved.length;
+  }
+
   async create(actor: Actor, customerId: string, input: NewFollowUp): Promise<FollowUpView> {
     const customer = await this.ctx.services.customers.requireReadable(actor, customerId);
     this.requireStaff(actor);
