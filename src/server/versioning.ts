@@ -20,6 +20,18 @@ export function expectedVersion(request: FastifyRequest, bodyVersion?: number): 
   );
 }
 
+/**
+ * For actions where the version is optional (archive, cancel, delete …): checked when sent in
+ * If-Match or a `version` field, otherwise undefined.
+ */
+export function optionalVersion(request: FastifyRequest, bodyVersion?: number): number | undefined {
+  const header = request.headers['if-match'];
+  if ((typeof header === 'string' && header.trim() !== '') || typeof bodyVersion === 'number') {
+    return expectedVersion(request, bodyVersion);
+  }
+  return undefined;
+}
+
 export function staleVersion(current: unknown): Problem {
   return conflict(
     'Someone else changed this record since you loaded it. Reload and apply your change again.',

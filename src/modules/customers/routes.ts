@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import { actorOf } from '../../server/auth.ts';
 import type { AppContext } from '../../server/context.ts';
 import { IdParams, Uuid, errorResponses, pageOf } from '../../server/schemas.ts';
-import { expectedVersion, setEtag } from '../../server/versioning.ts';
+import { expectedVersion, optionalVersion, setEtag } from '../../server/versioning.ts';
 import { EXPORT_CONTENT_TYPES, exportDisposition, writeCustomerExport } from './export.ts';
 import {
   ContactCreateBody,
@@ -35,15 +35,6 @@ async function emptyBodyAllowed(request: { body: unknown }) {
   if (request.body === undefined || request.body === null) request.body = {};
 }
 const tags = ['customers'];
-
-/** An optional version for actions (archive, restore, remove): If-Match or `version`, checked when sent. */
-function optionalVersion(request: { headers: Record<string, unknown> }, body?: { version?: number }) {
-  const header = request.headers['if-match'];
-  if ((typeof header === 'string' && header.trim() !== '') || typeof body?.version === 'number') {
-    return expectedVersion(request as Parameters<typeof expectedVersion>[0], body?.version);
-  }
-  return undefined;
-}
 
 export function customerRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   const service = ctx.services.customers;
@@ -253,7 +244,7 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             actorOf(request),
             request.params.id,
             archived,
-            optionalVersion(request, request.body),
+            optionalVersion(request, request.body?.version),
           );
           setEtag(reply, customer.version);
           return customer;

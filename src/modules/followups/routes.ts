@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { actorOf } from '../../server/auth.ts';
 import type { AppContext } from '../../server/context.ts';
 import { IdParams, errorResponses, pageOf } from '../../server/schemas.ts';
-import { expectedVersion, setEtag } from '../../server/versioning.ts';
+import { expectedVersion, optionalVersion, setEtag } from '../../server/versioning.ts';
 import { InteractionSchema } from '../interactions/schema.ts';
 import {
   CalendarQuery,
@@ -31,16 +31,6 @@ import {
 } from './schema.ts';
 
 const FollowUpRef = Type.Ref('FollowUp');
-
-/** Optional row version for state changes: If-Match or a version field; checked when sent. */
-function optionalVersion(
-  request: { headers: Record<string, unknown> },
-  bodyVersion?: number,
-): number | undefined {
-  const header = request.headers['if-match'];
-  if (typeof header === 'string' && header.trim()) return expectedVersion(request as any, bodyVersion);
-  return bodyVersion;
-}
 
 /** Follow-up tasks (回访/跟进任务) and plans. Internal: staff only; portal users get 403/404. */
 export function followUpRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {

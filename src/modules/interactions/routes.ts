@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { actorOf } from '../../server/auth.ts';
 import type { AppContext } from '../../server/context.ts';
 import { IdParams, errorResponses, pageOf } from '../../server/schemas.ts';
-import { expectedVersion, setEtag } from '../../server/versioning.ts';
+import { expectedVersion, optionalVersion, setEtag } from '../../server/versioning.ts';
 import { FollowUpSchema, exposeSchemas, shared } from '../followups/schema.ts';
 import {
   ActivityQuery,
@@ -128,9 +128,7 @@ export function interactionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const ifMatch = request.headers['if-match'];
-        const version = typeof ifMatch === 'string' && ifMatch.trim() ? expectedVersion(request) : undefined;
-        await service.remove(actorOf(request), request.params.id, version);
+        await service.remove(actorOf(request), request.params.id, optionalVersion(request));
         reply.status(204);
       },
     );
