@@ -9,7 +9,7 @@ export interface Actor {
   departmentId: string | null;
   /** Portal users only: the one customer they belong to. */
   customerId: string | null;
-  /** The actor's department and every department below it (a supervisor's team). */
+  /** Supervisors: their department and every department below it (their team). Empty for other roles. */
   teamDepartmentIds: string[];
   via: 'session' | 'token' | 'system';
 }

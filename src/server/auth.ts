@@ -10,6 +10,8 @@ declare module 'fastify' {
     actor: Actor | null;
     /** A valid session cookie came without the right CSRF token (public routes proceed anonymously). */
     csrfRejected: boolean;
+    /** The CSRF token of the request's cookie session, for /api/auth/me. */
+    sessionCsrfToken: string | null;
   }
   interface FastifyContextConfig {
     /** Routes anyone may call without logging in. */
@@ -32,6 +34,7 @@ function sameToken(a: string, b: string): boolean {
 export function installAuth(app: FastifyInstance, ctx: AppContext): void {
   app.decorateRequest('actor', null);
   app.decorateRequest('csrfRejected', false);
+  app.decorateRequest('sessionCsrfToken', null);
   // preValidation, not preHandler: who is asking (401/403) is answered before what was sent (400).
   app.addHook('preValidation', async (request) => {
     if (!request.url.startsWith('/api/')) return;
@@ -59,6 +62,7 @@ export function installAuth(app: FastifyInstance, ctx: AppContext): void {
           }
         }
         request.actor = session.actor;
+        request.sessionCsrfToken = session.csrfToken;
       }
     }
     if (!request.actor && !request.routeOptions.config.public) throw unauthorized();

@@ -92,10 +92,8 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       async (request) => {
         const actor = actorOf(request);
         const user = await ctx.services.users.get(actor, actor.id);
-        const cookie = request.cookies[SESSION_COOKIE];
-        const session =
-          actor.via === 'session' && cookie ? await ctx.services.auth.fromSession(cookie) : undefined;
-        return { user, csrfToken: session?.csrfToken ?? null };
+        // The auth hook already read the session; no second lookup.
+        return { user, csrfToken: request.sessionCsrfToken };
       },
     );
 

@@ -135,7 +135,9 @@ export class AuthService {
       role: user.role,
       departmentId: user.departmentId,
       customerId: user.customerId,
-      teamDepartmentIds: await this.ctx.services.departments.subtreeIds(user.departmentId),
+      // Only a supervisor's rights depend on its team; skip the tree for everyone else (every request).
+      teamDepartmentIds:
+        user.role === 'supervisor' ? await this.ctx.services.departments.subtreeIds(user.departmentId) : [],
       via,
     };
   }
