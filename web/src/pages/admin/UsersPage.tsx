@@ -28,6 +28,7 @@ import { ROLES } from '../../lib/enums';
 import { applyFieldErrors, errorText } from '../../lib/forms';
 import { formatDateTime } from '../../lib/time';
 import { clean, useDebounced } from '../../lib/util';
+import { DrawerFormActions } from '../../components/DrawerFormActions';
 
 type Role = User['role'];
 
@@ -293,12 +294,11 @@ export function UsersPage() {
         size={480}
         destroyOnHidden
         extra={
-          <Space>
-            <Button onClick={() => setEditing(null)}>{t('common.cancel')}</Button>
-            <Button type="primary" loading={save.isPending} onClick={() => form.submit()}>
-              {t('common.save')}
-            </Button>
-          </Space>
+          <DrawerFormActions
+            onCancel={() => setEditing(null)}
+            onSave={() => form.submit()}
+            saving={save.isPending}
+          />
         }
       >
         <Form<UserForm> form={form} name="user" layout="vertical" onFinish={(values) => save.mutate(values)}>

@@ -28,6 +28,7 @@ import { applyFieldErrors, errorText, isStale, PHONE_PATTERN } from '../../lib/f
 import { taxIdMessage } from '../../lib/taxId';
 import { useDebounced } from '../../lib/util';
 import { type DuplicateCandidate, DuplicateList } from './DuplicateList';
+import { DrawerFormActions } from '../../components/DrawerFormActions';
 
 export type Customer = ResponseOf<'/api/customers/{id}', 'get'>;
 
@@ -177,17 +178,13 @@ export function CustomerFormDrawer(props: { open: boolean; onClose: () => void; 
       size={760}
       destroyOnHidden
       extra={
-        <Space>
-          <Button onClick={props.onClose}>{t('common.cancel')}</Button>
-          <Button
-            type="primary"
-            loading={save.isPending}
-            onClick={() => form.submit()}
-            data-testid="customer-save"
-          >
-            {editing ? t('common.save') : t('customer.createSubmit')}
-          </Button>
-        </Space>
+        <DrawerFormActions
+          onCancel={props.onClose}
+          onSave={() => form.submit()}
+          saving={save.isPending}
+          label={editing ? t('common.save') : t('customer.createSubmit')}
+          testId="customer-save"
+        />
       }
     >
       <Form<CustomerForm>

@@ -33,6 +33,7 @@ import { api, type ResponseOf, unwrap } from '../../../api/client';
 import { CONTACT_CHANNELS, FREQUENCIES, IMPORTANT_DATE_KINDS } from '../../../lib/enums';
 import { applyFieldErrors, errorText, isStale, PHONE_PATTERN } from '../../../lib/forms';
 import type { Customer } from './useCustomer';
+import { DrawerFormActions } from '../../../components/DrawerFormActions';
 
 export type Contact = ResponseOf<'/api/customers/{id}/contacts/{contactId}', 'get'>;
 
@@ -282,17 +283,12 @@ export function ContactsTab({ customer, editable }: { customer: Customer; editab
         size={640}
         destroyOnHidden
         extra={
-          <Space>
-            <Button onClick={() => setEditing(null)}>{t('common.cancel')}</Button>
-            <Button
-              type="primary"
-              loading={save.isPending}
-              onClick={() => form.submit()}
-              data-testid="contact-save"
-            >
-              {t('common.save')}
-            </Button>
-          </Space>
+          <DrawerFormActions
+            onCancel={() => setEditing(null)}
+            onSave={() => form.submit()}
+            saving={save.isPending}
+            testId="contact-save"
+          />
         }
       >
         <Form<ContactForm>

@@ -1,20 +1,6 @@
 import { WarningOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import {
-  Alert,
-  App,
-  Button,
-  Checkbox,
-  Col,
-  DatePicker,
-  Drawer,
-  Form,
-  Input,
-  Radio,
-  Row,
-  Select,
-  Space,
-} from 'antd';
+import { Alert, App, Checkbox, Col, DatePicker, Drawer, Form, Input, Radio, Row, Select } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -25,6 +11,7 @@ import { CHANNELS, DIRECTIONS } from '../../../lib/enums';
 import { applyFieldErrors, isStale } from '../../../lib/forms';
 import { dayjs, fromPicker, toPicker } from '../../../lib/time';
 import { useContacts } from './ContactsTab';
+import { DrawerFormActions } from '../../../components/DrawerFormActions';
 
 export type Interaction = ResponseOf<'/api/interactions/{id}', 'get'>;
 
@@ -145,17 +132,12 @@ export function InteractionFormDrawer(props: {
       size={640}
       destroyOnHidden
       extra={
-        <Space>
-          <Button onClick={props.onClose}>{t('common.cancel')}</Button>
-          <Button
-            type="primary"
-            loading={save.isPending}
-            onClick={() => form.submit()}
-            data-testid="interaction-save"
-          >
-            {t('common.save')}
-          </Button>
-        </Space>
+        <DrawerFormActions
+          onCancel={props.onClose}
+          onSave={() => form.submit()}
+          saving={save.isPending}
+          testId="interaction-save"
+        />
       }
     >
       <Form<InteractionForm>

@@ -26,6 +26,7 @@ import { api, unwrap } from '../../../api/client';
 import { SERVICE_MODES, SHIPPING_FREQUENCIES, SPECIAL_HANDLING } from '../../../lib/enums';
 import { applyFieldErrors, isStale } from '../../../lib/forms';
 import { type Customer, useRefreshCustomer } from './useCustomer';
+import { DrawerFormActions } from '../../../components/DrawerFormActions';
 
 type Requirements = Customer['requirements'];
 type Lane = NonNullable<Requirements['lanes']>[number];
@@ -185,12 +186,11 @@ export function RequirementsTab({ customer, editable }: { customer: Customer; ed
         size={680}
         destroyOnHidden
         extra={
-          <Space>
-            <Button onClick={() => setEditing(false)}>{t('common.cancel')}</Button>
-            <Button type="primary" loading={save.isPending} onClick={() => form.submit()}>
-              {t('common.save')}
-            </Button>
-          </Space>
+          <DrawerFormActions
+            onCancel={() => setEditing(false)}
+            onSave={() => form.submit()}
+            saving={save.isPending}
+          />
         }
       >
         <Form<Requirements> form={form} layout="vertical" onFinish={(values) => save.mutate(values)}>
