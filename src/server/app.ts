@@ -7,6 +7,14 @@ import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { commitmentRoutes } from '../modules/commitments/routes.ts';
+import { escalationRoutes } from '../modules/escalations/routes.ts';
+import { knowledgeRoutes } from '../modules/knowledge/routes.ts';
+import { measureRoutes } from '../modules/measures/routes.ts';
+import { notificationRoutes } from '../modules/notifications/routes.ts';
+import { slaRoutes } from '../modules/sla/routes.ts';
+import { ticketRoutes } from '../modules/tickets/routes.ts';
+import { workOrderRoutes } from '../modules/workorders/routes.ts';
 import { auditRoutes } from '../modules/audit/routes.ts';
 import { authRoutes } from '../modules/auth/routes.ts';
 import { customerRoutes } from '../modules/customers/routes.ts';
@@ -96,6 +104,14 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     timelineRoutes,
     interactionRoutes,
     followUpRoutes,
+    commitmentRoutes,
+    escalationRoutes,
+    knowledgeRoutes,
+    measureRoutes,
+    notificationRoutes,
+    slaRoutes,
+    ticketRoutes,
+    workOrderRoutes,
   ]) {
     await app.register(routes(ctx));
   }

@@ -1,4 +1,5 @@
 import { type TSchema, Type } from 'typebox';
+import type { FastifyInstance } from 'fastify';
 
 /** Shared TypeBox schemas: they validate input, shape output and feed the OpenAPI document. */
 export const Uuid = Type.String({ format: 'uuid' });
@@ -47,3 +48,15 @@ export const errorResponses = {
   422: Type.Ref('Problem'),
   428: Type.Ref('Problem'),
 };
+
+/** Adds named schemas once, so several route plugins may share them. */
+export function exposeSchemas(app: FastifyInstance, schemas: (TSchema & { $id?: string })[]): void {
+  for (const schema of schemas) {
+    if (schema.$id && !app.getSchema(schema.$id)) app.addSchema(schema);
+  }
+}
+
+/** Marks a plugin as not encapsulated (what fastify-plugin does) so its schemas reach the root. */
+export function shared<T extends object>(plugin: T): T {
+  return Object.assign(plugin, { [Symbol.for('skip-override')]: true });
+}

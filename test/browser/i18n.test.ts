@@ -7,7 +7,20 @@ import { describe, expect, it } from 'vitest';
 const src = fileURLToPath(new URL('../../web/src/', import.meta.url));
 
 type Tree = { [key: string]: string | Tree };
-const load = (name: string) => JSON.parse(readFileSync(join(src, 'i18n', name), 'utf8')) as Tree;
+const read = (name: string) => JSON.parse(readFileSync(join(src, 'i18n', name), 'utf8')) as Tree;
+/** A language's texts: `<lang>.json` plus every area file `<area>.<lang>.json`, merged at the top level. */
+const load = (name: string): Tree => {
+  const language = name.replace(/\.json$/, '');
+  const areas = readdirSync(join(src, 'i18n')).filter((file) => file.endsWith(`.${language}.json`));
+  const tree = read(name);
+  for (const area of areas) {
+    for (const [key, value] of Object.entries(read(area))) {
+      if (key in tree) throw new Error(`${area} redefines the top-level key ${key}`);
+      tree[key] = value;
+    }
+  }
+  return tree;
+};
 
 function keysOf(tree: Tree, prefix = ''): string[] {
   return Object.entries(tree).flatMap(([key, value]) =>

@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
   boolean,
-  customType,
   index,
   integer,
   jsonb,
@@ -11,10 +10,9 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { tsvector } from '../../db/columns.ts';
 import { departments } from '../departments/tables.ts';
 import { users } from '../users/tables.ts';
-
-const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
 export const LIFECYCLE_STAGES = ['prospect', 'negotiating', 'active', 'retained', 'churned'] as const;
 export const VALUE_CLASSES = ['A', 'B', 'C'] as const;

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../../server/auth.ts';
 import type { AppContext } from '../../server/context.ts';
-import { IdParams, errorResponses, pageOf } from '../../server/schemas.ts';
+import { IdParams, errorResponses, exposeSchemas, pageOf, shared } from '../../server/schemas.ts';
 import { expectedVersion, optionalVersion, setEtag } from '../../server/versioning.ts';
 import { InteractionSchema } from '../interactions/schema.ts';
 import {
@@ -26,8 +26,6 @@ import {
   TodayQuery,
   TodaySchema,
   ValueClassSchema,
-  exposeSchemas,
-  shared,
 } from './schema.ts';
 
 const FollowUpRef = Type.Ref('FollowUp');

@@ -1,5 +1,4 @@
-import type { FastifyInstance } from 'fastify';
-import { type TSchema, Type } from 'typebox';
+import { Type } from 'typebox';
 import { DateTime, Nullable, PageQuery, Text, Uuid, Version } from '../../server/schemas.ts';
 import { VALUE_CLASSES } from '../customers/tables.ts';
 import { FOLLOW_UP_KINDS, FOLLOW_UP_STATUSES } from './tables.ts';
@@ -227,13 +226,3 @@ export const GenerateSchema = Type.Object({
  * Adds shared response schemas at the root so every route plugin can `Type.Ref` them, whichever
  * plugin registers first. The calling plugin must be non-encapsulated (see `shared`).
  */
-export function exposeSchemas(app: FastifyInstance, schemas: (TSchema & { $id?: string })[]): void {
-  for (const schema of schemas) {
-    if (schema.$id && !app.getSchema(schema.$id)) app.addSchema(schema);
-  }
-}
-
-/** Marks a plugin as not encapsulated (what fastify-plugin does) so its schemas reach the root. */
-export function shared<T extends object>(plugin: T): T {
-  return Object.assign(plugin, { [Symbol.for('skip-override')]: true });
-}

@@ -2,9 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../../server/auth.ts';
 import type { AppContext } from '../../server/context.ts';
-import { IdParams, errorResponses, pageOf } from '../../server/schemas.ts';
+import { IdParams, errorResponses, exposeSchemas, pageOf, shared } from '../../server/schemas.ts';
 import { expectedVersion, optionalVersion, setEtag } from '../../server/versioning.ts';
-import { FollowUpSchema, exposeSchemas, shared } from '../followups/schema.ts';
+import { FollowUpSchema } from '../followups/schema.ts';
 import {
   ActivityQuery,
   CustomerInteractionQuery,

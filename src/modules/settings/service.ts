@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import type { BusinessCalendar } from '../../domain/sla.ts';
 import type { AppContext } from '../../server/context.ts';
 import { settings } from './tables.ts';
 
@@ -9,6 +10,32 @@ export const SETTING_DEFAULTS = {
   /** Days before a contact's important date that the greeting task is due. */
   'followups.greetingLeadDays': 3,
   'display.timeZone': 'Asia/Shanghai',
+  /** The business calendar SLA minutes are counted on (see domain/sla.ts BusinessCalendar). */
+  'sla.calendar': {
+    timeZone: 'Asia/Shanghai',
+    weeklyHours: {
+      mon: [{ start: '09:00', end: '18:00' }],
+      tue: [{ start: '09:00', end: '18:00' }],
+      wed: [{ start: '09:00', end: '18:00' }],
+      thu: [{ start: '09:00', end: '18:00' }],
+      fri: [{ start: '09:00', end: '18:00' }],
+    },
+    holidays: [],
+    makeUpWorkdays: [],
+  } as BusinessCalendar,
+  /** Escalate (换人) automatically when a ticket breaches its resolution target. */
+  'tickets.autoEscalateOnBreach': true,
+  /** Escalate (换人) automatically when a ticket has been reopened this many times. */
+  'tickets.autoEscalateAfterReopens': 2,
+  /** A closed ticket may be reopened for this many days. */
+  'tickets.reopenWindowDays': 14,
+  /** The same category again for the same customer or lane within this many days is a repeat. */
+  'tickets.repeatWindowDays': 30,
+  /** Days after closing that the post-complaint follow-up visit (回访) is due, and the second visit (二次回访). */
+  'tickets.followUpAfterDays': 3,
+  'tickets.secondVisitAfterDays': 30,
+  /** Promises of more money than this (CNY) exceed the bottom line and need a supervisor's approval. */
+  'commitments.approvalThreshold': 5000,
 } as const;
 export type SettingKey = keyof typeof SETTING_DEFAULTS;
 

@@ -1,7 +1,17 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import deskAdminEn from './deskAdmin.en.json';
+import deskAdminZhCN from './deskAdmin.zh-CN.json';
+import deskEn from './desk.en.json';
+import deskZhCN from './desk.zh-CN.json';
 import en from './en.json';
 import zhCN from './zh-CN.json';
+
+// One file per area with its own top-level keys, so pages of different areas never edit the same file.
+const resources = {
+  'zh-CN': { translation: { ...zhCN, ...deskZhCN, ...deskAdminZhCN } },
+  en: { translation: { ...en, ...deskEn, ...deskAdminEn } },
+};
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -22,7 +32,7 @@ export function rememberLanguage(language: Language): void {
 }
 
 void i18n.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+  resources,
   lng: storedLanguage(),
   fallbackLng: 'zh-CN',
   interpolation: { escapeValue: false },

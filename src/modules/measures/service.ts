@@ -1,0 +1,5 @@
+import type { AppContext } from '../../server/context.ts';
+
+export class MeasuresService {
+  constructor(readonly ctx: AppContext) {}
+}

@@ -1,0 +1,5 @@
+import type { AppContext } from '../../server/context.ts';
+
+export class WorkOrdersService {
+  constructor(readonly ctx: AppContext) {}
+}
