@@ -11,10 +11,16 @@ import { LanguageProvider, useLanguage } from './lib/language';
 import { AuditLogPage } from './pages/admin/AuditLogPage';
 import { DepartmentsPage } from './pages/admin/DepartmentsPage';
 import { FollowUpPlansPage } from './pages/admin/FollowUpPlansPage';
+import { SlaPage } from './pages/admin/desk/SlaPage';
+import { TemplatesPage } from './pages/admin/desk/TemplatesPage';
+import { TicketCategoriesPage } from './pages/admin/desk/TicketCategoriesPage';
 import { UsersPage } from './pages/admin/UsersPage';
 import { CalendarPage } from './pages/CalendarPage';
+import { CommitmentReviewPage } from './pages/commitments/CommitmentReviewPage';
+import { CommitmentsPage } from './pages/commitments/CommitmentsPage';
 import { CustomerFilePage } from './pages/customers/CustomerFilePage';
 import { CustomerListPage } from './pages/customers/CustomerListPage';
+import { KnowledgePage } from './pages/knowledge/KnowledgePage';
 import { ReviewQueuePage } from './pages/customers/ReviewQueuePage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
@@ -157,6 +163,54 @@ export function App() {
                     element={
                       <RequireUser admin>
                         <AuditLogPage />
+                      </RequireUser>
+                    }
+                  />
+                  <Route
+                    path="/commitments"
+                    element={
+                      <RequireUser staff>
+                        <CommitmentsPage />
+                      </RequireUser>
+                    }
+                  />
+                  <Route
+                    path="/commitments/review"
+                    element={
+                      <RequireUser staff>
+                        <CommitmentReviewPage />
+                      </RequireUser>
+                    }
+                  />
+                  <Route
+                    path="/knowledge"
+                    element={
+                      <RequireUser staff>
+                        <KnowledgePage />
+                      </RequireUser>
+                    }
+                  />
+                  <Route
+                    path="/admin/ticket-categories"
+                    element={
+                      <RequireUser admin>
+                        <TicketCategoriesPage />
+                      </RequireUser>
+                    }
+                  />
+                  <Route
+                    path="/admin/sla"
+                    element={
+                      <RequireUser admin>
+                        <SlaPage />
+                      </RequireUser>
+                    }
+                  />
+                  <Route
+                    path="/admin/templates"
+                    element={
+                      <RequireUser admin>
+                        <TemplatesPage />
                       </RequireUser>
                     }
                   />

@@ -1,17 +1,22 @@
 import {
   AuditOutlined,
+  BookOutlined,
   CalendarOutlined,
   ClusterOutlined,
+  ClockCircleOutlined,
   DashboardOutlined,
   DownOutlined,
   FileSearchOutlined,
+  FileTextOutlined,
   GlobalOutlined,
   LogoutOutlined,
   MenuFoldOutlined,
   MenuUnfoldOutlined,
   ScheduleOutlined,
+  SafetyCertificateOutlined,
   SettingOutlined,
   ShopOutlined,
+  TagsOutlined,
   TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
@@ -51,6 +56,8 @@ export function AppLayout() {
       { key: '/calendar', icon: <CalendarOutlined />, label: t('menu.calendar') },
       { key: '/customers', icon: <TeamOutlined />, label: t('menu.customers') },
       { key: '/review-queue', icon: <FileSearchOutlined />, label: t('menu.reviewQueue') },
+      { key: '/commitments', icon: <SafetyCertificateOutlined />, label: t('deskAdmin.menu.commitments') },
+      { key: '/knowledge', icon: <BookOutlined />, label: t('deskAdmin.menu.knowledge') },
     ];
     if (me.role === 'admin') {
       entries.push({
@@ -61,6 +68,9 @@ export function AppLayout() {
           { key: '/admin/users', icon: <UserOutlined />, label: t('menu.users') },
           { key: '/admin/departments', icon: <ClusterOutlined />, label: t('menu.departments') },
           { key: '/admin/follow-up-plans', icon: <ScheduleOutlined />, label: t('menu.followUpPlans') },
+          { key: '/admin/ticket-categories', icon: <TagsOutlined />, label: t('deskAdmin.menu.categories') },
+          { key: '/admin/sla', icon: <ClockCircleOutlined />, label: t('deskAdmin.menu.sla') },
+          { key: '/admin/templates', icon: <FileTextOutlined />, label: t('deskAdmin.menu.templates') },
           { key: '/admin/audit', icon: <AuditOutlined />, label: t('menu.audit') },
         ],
       });
