@@ -1,10 +1,12 @@
 import { sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../db/index.ts';
+import { commitments } from '../commitments/tables.ts';
 import { followUps } from '../followups/tables.ts';
 import { interactions } from '../interactions/tables.ts';
 import { timelineEntries } from '../timeline/tables.ts';
 import { users } from '../users/tables.ts';
+import { workOrders } from '../workorders/tables.ts';
 import { contacts, ownershipTransfers } from './tables.ts';
 
 /**
@@ -37,6 +39,8 @@ registerCustomerOwnedTable('interactions', interactions, interactions.customerId
 registerCustomerOwnedTable('followUps', followUps, followUps.customerId);
 registerCustomerOwnedTable('ownershipTransfers', ownershipTransfers, ownershipTransfers.customerId);
 registerCustomerOwnedTable('timelineEntries', timelineEntries, timelineEntries.customerId);
+registerCustomerOwnedTable('commitments', commitments, commitments.customerId);
+registerCustomerOwnedTable('workOrders', workOrders, workOrders.customerId);
 // Portal accounts of the folded customer now see the surviving file.
 registerCustomerOwnedTable('portalUsers', users, users.customerId);
 
