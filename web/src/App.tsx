@@ -20,6 +20,10 @@ import { CommitmentReviewPage } from './pages/commitments/CommitmentReviewPage';
 import { CommitmentsPage } from './pages/commitments/CommitmentsPage';
 import { CustomerFilePage } from './pages/customers/CustomerFilePage';
 import { CustomerListPage } from './pages/customers/CustomerListPage';
+import { DeskQueuePage } from './pages/desk/DeskQueuePage';
+import { TicketPage } from './pages/desk/TicketPage';
+import { TicketPrintPage } from './pages/desk/TicketPrintPage';
+import { WorkOrderQueuePage } from './pages/desk/WorkOrderQueuePage';
 import { KnowledgePage } from './pages/knowledge/KnowledgePage';
 import { ReviewQueuePage } from './pages/customers/ReviewQueuePage';
 import { LoginPage } from './pages/LoginPage';
@@ -86,6 +90,15 @@ export function App() {
             <BrowserRouter>
               <Routes>
                 <Route path="/login" element={<LoginPage />} />
+                {/* The printable complaint card: an A4 sheet without the app's chrome. */}
+                <Route
+                  path="/tickets/:id/print"
+                  element={
+                    <RequireUser staff>
+                      <TicketPrintPage />
+                    </RequireUser>
+                  }
+                />
                 <Route
                   element={
                     <RequireUser>
@@ -123,6 +136,30 @@ export function App() {
                     element={
                       <RequireUser staff>
                         <CustomerFilePage />
+                      </RequireUser>
+                    }
+                  />
+                  <Route
+                    path="/desk"
+                    element={
+                      <RequireUser staff>
+                        <DeskQueuePage />
+                      </RequireUser>
+                    }
+                  />
+                  <Route
+                    path="/tickets/:id"
+                    element={
+                      <RequireUser staff>
+                        <TicketPage />
+                      </RequireUser>
+                    }
+                  />
+                  <Route
+                    path="/work-orders"
+                    element={
+                      <RequireUser staff>
+                        <WorkOrderQueuePage />
                       </RequireUser>
                     }
                   />

@@ -2,7 +2,9 @@ import {
   AuditOutlined,
   BookOutlined,
   CalendarOutlined,
+  CustomerServiceOutlined,
   ClusterOutlined,
+  ContainerOutlined,
   ClockCircleOutlined,
   DashboardOutlined,
   DownOutlined,
@@ -25,6 +27,7 @@ import { type ReactNode, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { PageErrorBoundary } from '../components/ErrorBoundary';
+import { NotificationBell } from '../components/NotificationBell';
 import { useLanguage } from '../lib/language';
 import { useAuth, useMe } from '../lib/auth';
 
@@ -56,6 +59,11 @@ export function AppLayout() {
       { key: '/calendar', icon: <CalendarOutlined />, label: t('menu.calendar') },
       { key: '/customers', icon: <TeamOutlined />, label: t('menu.customers') },
       { key: '/review-queue', icon: <FileSearchOutlined />, label: t('menu.reviewQueue') },
+      // Service desk: the ticket queue for the service centre, the work-order queue for every department.
+      ...(me.role === 'operations'
+        ? []
+        : [{ key: '/desk', icon: <CustomerServiceOutlined />, label: t('desk.menu.desk') }]),
+      { key: '/work-orders', icon: <ContainerOutlined />, label: t('desk.menu.workOrders') },
       { key: '/commitments', icon: <SafetyCertificateOutlined />, label: t('deskAdmin.menu.commitments') },
       { key: '/knowledge', icon: <BookOutlined />, label: t('deskAdmin.menu.knowledge') },
     ];
@@ -146,6 +154,7 @@ export function AppLayout() {
             onClick={() => setCollapsed(!collapsed)}
           />
           <Space size="middle">
+            <NotificationBell />
             <Dropdown
               menu={{
                 items: languageMenu,
