@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api/client';
 import { PageHeader } from '../components/PageHeader';
 import { useMe } from '../lib/auth';
+import { PortalTickets } from './portal/PortalTickets';
 
 /** A portal user's own company: the file as the customer may see it and its contacts. */
 export function PortalPage() {
@@ -32,6 +33,7 @@ export function PortalPage() {
   return (
     <>
       <PageHeader title={c.name} crumbs={[{ title: t('menu.portal') }]} subTitle={t('portal.subtitle')} />
+      <PortalTickets />
       <Card title={t('portal.company')} style={{ marginBottom: 16 }}>
         <Descriptions bordered column={{ xs: 1, md: 2 }}>
           <Descriptions.Item label={t('customer.name')}>{c.name}</Descriptions.Item>

@@ -1,0 +1,47 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { type Category, desk, itemsOf, type Page, type Ticket } from './deskApi';
+
+/** Active ticket categories (延误, 破损 …), cached. */
+export function useCategories() {
+  return useQuery({
+    queryKey: ['desk', 'categories'],
+    queryFn: () => desk.get<Page<Category> | Category[]>('/api/ticket-categories'),
+    select: (data) => itemsOf(data).filter((c) => c.active !== false),
+    staleTime: 5 * 60_000,
+  });
+}
+
+export function useCategoryName(): (category: Category | undefined) => string {
+  const { i18n } = useTranslation();
+  return (category) =>
+    !category ? '—' : i18n.language === 'en' && category.nameEn ? category.nameEn : category.name;
+}
+
+export function useTicket(id: string | undefined) {
+  return useQuery({
+    queryKey: ['desk', 'ticket', id],
+    enabled: !!id,
+    queryFn: () => desk.get<Ticket>(`/api/tickets/${id}`),
+  });
+}
+
+/** One part of a ticket (messages, sla, work-orders …), refreshed with the ticket. */
+export function useTicketPart<T>(id: string | undefined, part: string, options: { enabled?: boolean } = {}) {
+  return useQuery({
+    queryKey: ['desk', 'ticket', id, part],
+    enabled: !!id && options.enabled !== false,
+    queryFn: () => desk.get<T>(`/api/tickets/${id}/${part}`),
+  });
+}
+
+/** Refreshes everything shown about one ticket (and the lists it appears in). */
+export function useRefreshTicket(id: string | undefined) {
+  const queryClient = useQueryClient();
+  return () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: ['desk', 'ticket', id] }),
+      queryClient.invalidateQueries({ queryKey: ['desk', 'tickets'] }),
+      queryClient.invalidateQueries({ queryKey: ['desk', 'workOrders'] }),
+    ]);
+}
