@@ -5,6 +5,28 @@ import { useTranslation } from 'react-i18next';
 import { applyFieldErrors } from '../../lib/forms';
 import { type DeskSettings, deskApi } from './api';
 
+/** The settings' keys on the server (`tickets.reopenWindowDays` …) and in the form. */
+const SERVER_KEYS: Record<keyof DeskSettings, string> = {
+  reopenWindowDays: 'tickets.reopenWindowDays',
+  autoEscalateAfterReopens: 'tickets.autoEscalateAfterReopens',
+  autoEscalateOnBreach: 'tickets.autoEscalateOnBreach',
+  repeatWindowDays: 'tickets.repeatWindowDays',
+  followUpAfterDays: 'tickets.followUpAfterDays',
+  secondVisitAfterDays: 'tickets.secondVisitAfterDays',
+  approvalThreshold: 'commitments.approvalThreshold',
+};
+const FORM_KEYS = Object.entries(SERVER_KEYS) as [keyof DeskSettings, string][];
+
+function fromServer(values: Record<string, unknown>): DeskSettings {
+  return Object.fromEntries(
+    FORM_KEYS.map(([form, server]) => [form, values[server]]),
+  ) as unknown as DeskSettings;
+}
+
+function toServer(values: DeskSettings): Record<string, unknown> {
+  return Object.fromEntries(FORM_KEYS.map(([form, server]) => [server, values[form]]));
+}
+
 const NUMBERS: { key: keyof DeskSettings; unit: 'days' | 'times' | 'yuan'; max: number }[] = [
   { key: 'reopenWindowDays', unit: 'days', max: 365 },
   { key: 'autoEscalateAfterReopens', unit: 'times', max: 20 },
@@ -22,20 +44,27 @@ export function DeskSettingsCard() {
   const [form] = Form.useForm<DeskSettings>();
   const settings = useQuery({
     queryKey: ['deskSettings'],
-    queryFn: () => deskApi.get<DeskSettings>('/api/service-desk/settings'),
+    queryFn: async () => fromServer(await deskApi.get<Record<string, unknown>>('/api/service-desk/settings')),
   });
   useEffect(() => {
     if (settings.data) form.setFieldsValue(settings.data);
   }, [settings.data, form]);
 
   const save = useMutation({
-    mutationFn: (values: DeskSettings) => deskApi.put<DeskSettings>('/api/service-desk/settings', values),
+    mutationFn: async (values: DeskSettings) =>
+      fromServer(await deskApi.put<Record<string, unknown>>('/api/service-desk/settings', toServer(values))),
     onSuccess: (saved) => {
       message.success(t('common.saved'));
       queryClient.setQueryData(['deskSettings'], saved);
     },
     onError: (error) => {
-      for (const text of applyFieldErrors(form, error, t)) message.error(text);
+      const aliases = Object.fromEntries(
+        FORM_KEYS.flatMap(([form, server]) => [
+          [server, form],
+          [`/${server}`, form],
+        ]),
+      );
+      for (const text of applyFieldErrors(form, error, t, { aliases })) message.error(text);
     },
   });
 

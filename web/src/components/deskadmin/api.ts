@@ -143,7 +143,6 @@ export interface Commitment {
   promise: string;
   madeById: string;
   madeByName: string;
-  makerDepartmentId: string | null;
   dueAt: string;
   amount: number | null;
   bottomLine: string | null;

@@ -4,7 +4,7 @@ import { Button, Card, Dropdown, Segmented, Space, Table, Tabs, Tag, Tooltip, Ty
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
-import { subtreeIds, useDepartments } from '../../api/queries';
+import { subtreeIds, useDepartments, useUserNames } from '../../api/queries';
 import { CustomerSelect } from '../../components/CustomerSelect';
 import { PageHeader } from '../../components/PageHeader';
 import { type Commitment, deskApi, type Page } from '../../components/deskadmin/api';
@@ -64,6 +64,7 @@ export function CommitmentsPage() {
   const me = useMe();
   const queryClient = useQueryClient();
   const departments = useDepartments();
+  const users = useUserNames();
   const [params, setParams] = useSearchParams();
   const tab = (TABS as readonly string[]).includes(params.get('tab') ?? '')
     ? (params.get('tab') as BoardTab)
@@ -86,11 +87,15 @@ export function CommitmentsPage() {
     () => new Set(subtreeIds(departments.data ?? [], me.departmentId)),
     [departments.data, me.departmentId],
   );
+  /** The maker's department (their team); the list answer names the maker, the user list their team. */
+  const makerDepartment = (c: Commitment) => users.get(c.madeById)?.departmentId ?? null;
+  const inTeam = (c: Commitment) => {
+    const department = makerDepartment(c);
+    return department !== null && team.has(department);
+  };
   const canApprove = (c: Commitment) =>
     c.madeById !== me.id &&
-    (me.role === 'admin' ||
-      me.role === 'manager' ||
-      (me.role === 'supervisor' && !!c.makerDepartmentId && team.has(c.makerDepartmentId)));
+    (me.role === 'admin' || me.role === 'manager' || (me.role === 'supervisor' && inTeam(c)));
 
   const list = useInfiniteQuery({
     queryKey: ['commitments', tab, scope, customerId, me.id],
@@ -106,10 +111,7 @@ export function CommitmentsPage() {
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const items = (list.data?.pages.flatMap((page) => page.items) ?? []).filter(
-    (c) =>
-      scope !== 'team' ||
-      (c.makerDepartmentId !== null && team.has(c.makerDepartmentId)) ||
-      c.madeById === me.id,
+    (c) => scope !== 'team' || inTeam(c) || c.madeById === me.id,
   );
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['commitments'] });
 
