@@ -195,8 +195,8 @@ export interface OwnershipChange {
 }
 
 export interface Suggestions {
-  articles: { id: string; title: string; question?: string | null; answer: string; topic?: string | null }[];
-  templates: { id: string; name: string; body?: string; categoryId?: string | null; kind?: string | null }[];
+  articles: { id: string; question: string; answer: string; topic?: string | null; tags?: string[] }[];
+  templates: { id: string; title: string; body?: string; categoryId?: string | null; kind?: string | null }[];
 }
 
 export interface Notice {

@@ -48,14 +48,9 @@ export function SuggestionsPanel(props: {
             size="small"
             items={articles.map((article) => ({
               key: article.id,
-              label: article.title,
+              label: article.question,
               children: (
                 <>
-                  {article.question && (
-                    <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
-                      {article.question}
-                    </Typography.Paragraph>
-                  )}
                   <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }}>
                     {article.answer}
                   </Typography.Paragraph>
@@ -99,7 +94,7 @@ export function SuggestionsPanel(props: {
                 ]}
               >
                 <List.Item.Meta
-                  title={template.name}
+                  title={template.title}
                   description={
                     template.body ? (
                       <span style={{ fontSize: 12 }}>{template.body.slice(0, 80)}</span>

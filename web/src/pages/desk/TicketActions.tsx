@@ -55,8 +55,15 @@ export function TicketActions({ ticket }: { ticket: Ticket }) {
   const targets = useQuery({
     queryKey: ['desk', 'ticket', ticket.id, 'escalation-targets'],
     enabled: dialog === 'escalate',
-    queryFn: () => desk.get<{ items: Target[] } | Target[]>(`/api/tickets/${ticket.id}/escalation-targets`),
+    queryFn: () =>
+      desk.get<{ items: Target[]; next?: Target | null }>(`/api/tickets/${ticket.id}/escalation-targets`),
   });
+  // 换人 goes to the next level up by default.
+  const nextTarget = targets.data?.next?.userId;
+  useEffect(() => {
+    if (dialog === 'escalate' && nextTarget && !form.getFieldValue('toUserId'))
+      form.setFieldValue('toUserId', nextTarget);
+  }, [dialog, nextTarget, form]);
 
   const act = useMutation({
     mutationFn: ({ path, body }: { path: string; body?: unknown; done: string }) =>
