@@ -197,9 +197,13 @@ export const COMMITMENT_STATUSES = ['open', 'kept', 'broken', 'renegotiated'] as
 export function useTicketCategories(all = false) {
   return useQuery({
     queryKey: ['ticketCategories', all],
-    queryFn: async () =>
-      (await deskApi.get<Page<TicketCategory>>('/api/ticket-categories', all ? { all: true } : undefined))
-        .items,
+    queryFn: async () => {
+      const answer = await deskApi.get<TicketCategory[] | Page<TicketCategory>>(
+        '/api/ticket-categories',
+        all ? { all: true } : undefined,
+      );
+      return Array.isArray(answer) ? answer : answer.items;
+    },
     staleTime: 60_000,
   });
 }

@@ -243,7 +243,7 @@ export function TicketCategoriesPage() {
             <Input maxLength={60} />
           </Form.Item>
           <Form.Item name="sortOrder" label={t('deskAdmin.categories.order')}>
-            <InputNumber min={0} max={100000} />
+            <InputNumber min={0} max={10000} />
           </Form.Item>
         </Form>
       </Modal>
