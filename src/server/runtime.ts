@@ -4,6 +4,7 @@ import { migrate, openDatabase } from '../db/index.ts';
 import { JobQueue } from '../jobs/queue.ts';
 import { registerCommitmentJobs } from '../modules/commitments/jobs.ts';
 import { registerFollowUpJobs } from '../modules/followups/jobs.ts';
+import { registerSlaJobs } from '../modules/sla/jobs.ts';
 import { purgeIdempotencyKeys } from './idempotency.ts';
 import type { AppContext } from './context.ts';
 import { createServices } from './services.ts';
@@ -43,6 +44,7 @@ function registerJobs(ctx: AppContext): void {
   ctx.queue.register('sessions.purge', () => ctx.services.auth.purgeExpiredSessions(), '17 3 * * *');
   ctx.queue.register('idempotency.purge', () => purgeIdempotencyKeys(ctx), '27 3 * * *');
   registerFollowUpJobs(ctx);
+  registerSlaJobs(ctx);
   registerCommitmentJobs(ctx);
   if (ctx.database.kind === 'pglite') {
     // PGlite has no autovacuum, so without this the planner never gets statistics.

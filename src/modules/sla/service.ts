@@ -71,7 +71,9 @@ export const DESK_SETTING_KEYS = [
   'commitments.approvalThreshold',
 ] as const satisfies readonly SettingKey[];
 export type DeskSettingKey = (typeof DESK_SETTING_KEYS)[number];
-export type DeskSettings = { [K in DeskSettingKey]: (typeof SETTING_DEFAULTS)[K] };
+export type DeskSettings = {
+  [K in DeskSettingKey]: (typeof SETTING_DEFAULTS)[K] extends boolean ? boolean : number;
+};
 
 export interface SlaTargetView {
   targetMinutes: number | null;
@@ -545,6 +547,8 @@ export class SlaService {
   /** `GET /api/tickets/:id/sla`: both targets with working minutes, pauses and events. */
   async ticketSla(actor: Actor, ticketId: string) {
     await this.requireReadableTicket(actor, ticketId);
+    // Deadlines and breaches are internal: a portal user sees the ticket, never its SLA.
+    if (!isStaff(actor)) throw notFound('Ticket');
     const [ticket] = await this.ctx.db.select().from(tickets).where(eq(tickets.id, ticketId));
     if (!ticket) throw notFound('Ticket');
     const now = this.ctx.now();
@@ -609,21 +613,7 @@ export class SlaService {
 
   /** Staff read every ticket; a portal user only its own company's (404 otherwise). */
   async requireReadableTicket(actor: Actor, ticketId: string): Promise<void> {
-    const tickets_ = this.ctx.services.tickets as unknown as {
-      requireTicket?: (actor: Actor, id: string) => Promise<unknown>;
-    };
-    if (typeof tickets_.requireTicket === 'function') {
-      await tickets_.requireTicket(actor, ticketId);
-      return;
-    }
-    if (!/^[0-9a-f-]{36}$/i.test(ticketId)) throw notFound('Ticket');
-    const [row] = await this.ctx.db
-      .select({ customerId: tickets.customerId })
-      .from(tickets)
-      .where(eq(tickets.id, ticketId));
-    if (!row) throw notFound('Ticket');
-    if (actor.role === 'portal' && actor.customerId !== row.customerId) throw notFound('Ticket');
-    if (!isStaff(actor) && actor.role !== 'portal') throw notFound('Ticket');
+    await this.ctx.services.tickets.requireTicket(actor, ticketId);
   }
 
   // --- admin: policies -----------------------------------------------------------------------------
