@@ -16,6 +16,29 @@ interface CalendarForm {
   makeUpWorkdays: { date?: Dayjs; name?: string; hours?: WorkingPeriod[] }[];
 }
 
+const PROBLEMS: [string, string][] = [
+  ['is also a holiday', 'alsoHoliday'],
+  ['must be a date YYYY-MM-DD', 'date'],
+  ['must be a time HH:MM from 00:00 to 23:59', 'startTime'],
+  ['must be a time HH:MM from 00:01 to 24:00', 'endTime'],
+  ['must be after the start', 'afterStart'],
+  ['must be an IANA time zone such as Asia/Shanghai', 'timeZone'],
+  ['must not be before the first day', 'beforeFirst'],
+  ['periods must be in order and must not overlap', 'overlap'],
+  ['the week needs at least one working period', 'emptyWeek'],
+  ['a holiday lasts at most', 'tooLong'],
+];
+
+/** The calendar rules' messages (domain/sla.ts) in the user's language; others as the server said them. */
+function problemText(
+  t: (key: string) => string,
+  problem: { message: string; code?: string },
+  fallback: string,
+) {
+  const known = PROBLEMS.find(([text]) => problem.message.startsWith(text));
+  return known ? t(`deskAdmin.calendar.problem.${known[1]}`) : fallback;
+}
+
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 const DAY = 'YYYY-MM-DD';
 
@@ -182,11 +205,11 @@ export function CalendarEditor() {
           const name = formPath(problem.field);
           const key = name.join('.');
           if (!registered.has(key)) {
-            unplaced.push(`${problem.field}: ${fieldMessage(t, problem)}`);
+            unplaced.push(`${problem.field}: ${problemText(t, problem, fieldMessage(t, problem))}`);
             continue;
           }
           const entry = byPath.get(key) ?? { name, errors: [] };
-          entry.errors.push(fieldMessage(t, problem));
+          entry.errors.push(problemText(t, problem, fieldMessage(t, problem)));
           byPath.set(key, entry);
         }
         form.setFields([...byPath.values()] as never);
@@ -292,7 +315,7 @@ export function CalendarEditor() {
                         name={[field.name, 'date']}
                         rules={[{ required: true, message: t('deskAdmin.calendar.dateRequired') }]}
                       >
-                        <DatePicker placeholder={t('deskAdmin.calendar.date')} />
+                        <DatePicker placeholder={t('deskAdmin.calendar.date')} style={{ width: 140 }} />
                       </Form.Item>
                       <Form.Item name={[field.name, 'name']}>
                         <Input placeholder={t('deskAdmin.calendar.makeUpName')} maxLength={60} />

@@ -83,13 +83,7 @@ export function DeskSettingsCard() {
         </Button>
       }
     >
-      <Form
-        form={form}
-        layout="horizontal"
-        labelCol={{ span: 14 }}
-        wrapperCol={{ span: 10 }}
-        onFinish={(values) => save.mutate(values)}
-      >
+      <Form form={form} layout="vertical" onFinish={(values) => save.mutate(values)}>
         {NUMBERS.map(({ key, unit, max }) => (
           <Form.Item key={key} name={key} label={t(`deskAdmin.settings.${key}`)} rules={[{ required: true }]}>
             <InputNumber

@@ -150,10 +150,10 @@ export function SlaPage() {
           />
         </Card>
         <Row gutter={16}>
-          <Col xs={24} xxl={16}>
+          <Col xs={24} xl={16}>
             <CalendarEditor />
           </Col>
-          <Col xs={24} xxl={8}>
+          <Col xs={24} xl={8}>
             <DeskSettingsCard />
           </Col>
         </Row>
