@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { api, unwrap } from '../../api/client';
+import { api, type Schemas, unwrap } from '../../api/client';
 
 /**
  * Service-desk admin and commitments calls. The paths of the service-desk contract are called
@@ -55,33 +55,17 @@ export const deskApi = {
     ),
 };
 
+export type TicketCategory = Schemas['TicketCategory'];
+export type SlaPolicy = Schemas['SlaPolicy'];
+export type BusinessCalendar = Schemas['BusinessCalendar'];
+export type ResponseTemplate = Schemas['ResponseTemplate'];
+export type KnowledgeArticle = Schemas['KnowledgeArticle'];
+export type Commitment = Schemas['Commitment'];
+export type ReviewGroup = Schemas['CommitmentReviewItem'];
+
 export interface Page<T> {
   items: T[];
   nextCursor?: string | null;
-}
-
-export interface TicketCategory {
-  id: string;
-  code: string;
-  name: string;
-  nameEn: string | null;
-  sortOrder: number;
-  active: boolean;
-  version: number;
-}
-
-export interface SlaPolicy {
-  id: string;
-  name: string;
-  ticketType: string | null;
-  severity: string | null;
-  valueClass: string | null;
-  firstResponseMinutes: number;
-  resolutionMinutes: number;
-  warningFraction: number;
-  sortOrder: number;
-  active: boolean;
-  version: number;
 }
 
 export interface WorkingPeriod {
@@ -90,12 +74,6 @@ export interface WorkingPeriod {
 }
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
 export const WEEKDAYS: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-export interface BusinessCalendar {
-  timeZone: string;
-  weeklyHours: Partial<Record<Weekday, WorkingPeriod[]>>;
-  holidays?: { from: string; to?: string; name?: string }[];
-  makeUpWorkdays?: { date: string; name?: string; hours?: WorkingPeriod[] }[];
-}
 
 export interface DeskSettings {
   reopenWindowDays: number;
@@ -105,86 +83,6 @@ export interface DeskSettings {
   followUpAfterDays: number;
   secondVisitAfterDays: number;
   approvalThreshold: number;
-}
-
-export interface ResponseTemplate {
-  id: string;
-  categoryId: string | null;
-  kind: string;
-  title: string;
-  body: string;
-  locale?: string;
-  active: boolean;
-  usageCount: number;
-  version: number;
-}
-
-export interface KnowledgeArticle {
-  id: string;
-  topic: string;
-  question: string;
-  answer: string;
-  tags: string[];
-  categoryId: string | null;
-  active: boolean;
-  usageCount: number;
-  version: number;
-  updatedAt?: string;
-}
-
-export interface Commitment {
-  id: string;
-  customerId: string;
-  customerName: string;
-  contactId: string | null;
-  contactName: string | null;
-  ticketId: string | null;
-  ticketNumber: string | null;
-  promise: string;
-  madeById: string;
-  madeByName: string;
-  dueAt: string;
-  amount: number | null;
-  bottomLine: string | null;
-  approvalStatus: 'not_needed' | 'pending' | 'approved' | 'rejected';
-  approvedBy: string | null;
-  approvedByName: string | null;
-  approvedAt: string | null;
-  approvalNote: string | null;
-  status: 'open' | 'kept' | 'broken' | 'renegotiated';
-  outcomeNote: string | null;
-  resolvedAt: string | null;
-  replacedById: string | null;
-  replacesId: string | null;
-  overdue: boolean;
-  version: number;
-  createdAt: string;
-}
-
-export interface ReviewGroup {
-  customerId: string;
-  customerName: string;
-  valueClass: string | null;
-  ownerId: string | null;
-  ownerName: string | null;
-  nextDueAt: string;
-  commitments: Commitment[];
-  recentInteractions: {
-    id: string;
-    channel: string;
-    direction: string;
-    summary: string;
-    occurredAt: string;
-    userName: string | null;
-  }[];
-  recentTickets: {
-    id: string;
-    number: string;
-    type: string;
-    status: string;
-    subject: string;
-    createdAt: string;
-  }[];
 }
 
 export const TICKET_TYPES = ['inquiry', 'complaint', 'claim', 'return', 'suggestion'] as const;
