@@ -1,6 +1,7 @@
 import { and, eq, inArray, like, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { DbOrTx } from '../db/index.ts';
+import { loadDeskDemo } from '../demo/desk.ts';
 import { type DemoCustomer, generateBatches } from '../demo/generator.ts';
 import { CUSTOMERS_PER_AGENT, DEMO_DEPARTMENTS, type DemoUser, demoUsers } from '../demo/organisation.ts';
 import { insertCustomersBulk } from '../modules/customers/bulk.ts';
@@ -412,4 +413,10 @@ export async function loadDemoIfEmpty(ctx: AppContext, print: (line: string) => 
   print(
     `Demo data loaded: ${stats.customers} customers, ${stats.contacts} contacts, ${stats.interactions} interactions, ${stats.followUps} follow-ups in ${(stats.ms / 1000).toFixed(1)} s.`,
   );
+  const desk = await loadDeskDemo(ctx, { seed: DEFAULT_DEMO_SEED, customers: DEFAULT_DEMO_CUSTOMERS });
+  if (desk) {
+    print(
+      `Service desk demo: ${desk.tickets} tickets, ${desk.workOrders} work orders, ${desk.commitments} commitments, ${desk.articles} standard answers, ${desk.templates} templates in ${(desk.ms / 1000).toFixed(1)} s.`,
+    );
+  }
 }
