@@ -98,6 +98,11 @@ describe('换人: up the ladder', () => {
     });
     expect(top.status).toBe(422);
     expect(top.body.errors[0].message).toContain('nowhere higher');
+    // The system (SLA breach, reopenings) does nothing there instead of failing the action.
+    const moved = await t.ctx.db.transaction((tx) =>
+      t.ctx.services.escalations.autoEscalate(tx, ticketId, 'reopened', '第二次重开'),
+    );
+    expect(moved).toBe(false);
 
     const ladder = await org.agent.get(`/api/tickets/${ticketId}/escalations`);
     expect(ladder.status).toBe(200);

@@ -134,6 +134,8 @@ describe('deadlines on the business calendar', () => {
   it('follows the calendar an admin sets: holidays and time zone', async () => {
     const before = await t.admin.get('/api/sla-calendar');
     expect(before.body.timeZone).toBe('Asia/Shanghai');
+    const running = await ticketFor({ type: 'complaint' });
+    expect(running.firstResponseDueAt?.toISOString()).toBe('2025-03-17T01:10:00.000Z');
     const put = await t.admin.put('/api/sla-calendar', {
       ...before.body,
       holidays: [{ from: '2025-03-17', name: '测试假日' }],
@@ -141,8 +143,11 @@ describe('deadlines on the business calendar', () => {
     expect(put.status).toBe(200);
     try {
       const ticket = await ticketFor({ type: 'complaint' });
-      // Monday is a holiday now: due Tuesday 09:10.
+      // Monday is a holiday now: due Tuesday 09:10, for new tickets and running ones alike.
       expect(ticket.firstResponseDueAt?.toISOString()).toBe('2025-03-18T01:10:00.000Z');
+      expect((await ticketRow(t, running.id)).firstResponseDueAt?.toISOString()).toBe(
+        '2025-03-18T01:10:00.000Z',
+      );
     } finally {
       expect((await t.admin.put('/api/sla-calendar', before.body)).status).toBe(200);
     }

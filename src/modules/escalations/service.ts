@@ -258,23 +258,44 @@ export class EscalationsService {
     trigger: EscalationTrigger,
     reason: string,
   ): Promise<boolean> {
+    return (await this.escalate(tx, null, ticketId, { kind: 'person', trigger, reason })) !== null;
+  }
+
+  /**
+   * One 三换 step inside `tx` (the caller checked the actor may do it). Returns the id of the
+   * ticket_escalations row. With `actor` null the system escalates (SLA breach, reopenings): when
+   * there is nobody higher, or the ticket is closed, nothing happens and null is returned instead
+   * of an error, so the action that triggered it still succeeds.
+   */
+  async escalate(tx: DbOrTx, actor: Actor, ticketId: string, input: EscalationInput): Promise<string>;
+  async escalate(tx: DbOrTx, actor: null, ticketId: string, input: EscalationInput): Promise<string | null>;
+  async escalate(
+    tx: DbOrTx,
+    actor: Actor | null,
+    ticketId: string,
+    input: EscalationInput,
+  ): Promise<string | null> {
+    if (actor) return this.step(tx, actor, ticketId, input);
     try {
-      await this.escalate(tx, null, ticketId, { kind: 'person', trigger, reason });
-      return true;
+      return await this.step(tx, null, ticketId, input);
     } catch (error) {
       if (error instanceof Problem && (error.status === 422 || error.status === 409)) {
-        this.ctx.log.info({ ticketId, trigger, detail: error.detail }, 'no automatic escalation');
-        return false;
+        this.ctx.log.info(
+          { ticketId, trigger: input.trigger, detail: error.detail },
+          'no automatic escalation',
+        );
+        return null;
       }
       throw error;
     }
   }
 
-  /**
-   * One 三换 step inside `tx` (the caller checked the actor may do it); `actor` null = the system.
-   * Returns the id of the ticket_escalations row.
-   */
-  async escalate(tx: DbOrTx, actor: Actor | null, ticketId: string, input: EscalationInput): Promise<string> {
+  private async step(
+    tx: DbOrTx,
+    actor: Actor | null,
+    ticketId: string,
+    input: EscalationInput,
+  ): Promise<string> {
     const [ticket] = await tx.select().from(tickets).where(eq(tickets.id, ticketId)).for('update');
     if (!ticket) throw notFound('Ticket');
     if (ticket.status === 'closed') throw conflict('A closed ticket is not escalated; reopen it first.');

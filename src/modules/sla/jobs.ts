@@ -1,14 +1,17 @@
 import type { AppContext } from '../../server/context.ts';
-import { SLA_CHECK_JOB, SLA_SWEEP_JOB } from './service.ts';
+import { SLA_CHECK_JOB, SLA_RECOMPUTE_JOB, SLA_SWEEP_JOB } from './service.ts';
 
 /**
  * SLA timers: `sla.check` runs at a ticket's warning or due instant (a delayed job sent when the
  * deadlines change; the handler re-reads the ticket), and `sla.sweep` every minute catches anything
- * the timers missed. Both are idempotent: events are unique per ticket, target and kind.
+ * the timers missed, `sla.recompute` moves running deadlines after a calendar change. All are idempotent: events are unique per ticket, target and kind.
  */
 export function registerSlaJobs(ctx: AppContext): void {
   ctx.queue.register(SLA_CHECK_JOB, async (data: { ticketId?: string }) => {
     if (typeof data?.ticketId === 'string') await ctx.services.sla.check(data.ticketId);
+  });
+  ctx.queue.register(SLA_RECOMPUTE_JOB, async () => {
+    await ctx.services.sla.recomputeOpen();
   });
   ctx.queue.register(
     SLA_SWEEP_JOB,

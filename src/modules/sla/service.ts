@@ -1,4 +1,4 @@
-import { type SQLWrapper, and, asc, eq, inArray, isNull, notInArray, or, sql } from 'drizzle-orm';
+import { type SQLWrapper, and, asc, eq, inArray, isNotNull, isNull, notInArray, or, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { DbOrTx } from '../../db/index.ts';
 import type { Actor } from '../../domain/access.ts';
@@ -41,6 +41,8 @@ type Ticket = typeof tickets.$inferSelect;
 /** Job names: one delayed check per SLA instant, and the every-minute sweeper. */
 export const SLA_CHECK_JOB = 'sla.check';
 export const SLA_SWEEP_JOB = 'sla.sweep';
+/** Recomputes the deadlines of every running ticket (after the business calendar changed). */
+export const SLA_RECOMPUTE_JOB = 'sla.recompute';
 
 export interface PolicyCriteria {
   type: TicketType | string;
@@ -542,6 +544,32 @@ export class SlaService {
     }
   }
 
+  /**
+   * Recomputes the deadlines of every ticket still running (not resolved or closed), in batches,
+   * each ticket in its own transaction: what a change of the business calendar needs. Returns how
+   * many tickets were refreshed.
+   */
+  async recomputeOpen(): Promise<number> {
+    let count = 0;
+    let afterId: string | null = null;
+    for (;;) {
+      const conditions = [notInArray(tickets.status, DONE_STATUSES), isNotNull(tickets.slaPolicyId)];
+      if (afterId) conditions.push(sql`${tickets.id} > ${afterId}`);
+      const rows = await this.ctx.db
+        .select({ id: tickets.id })
+        .from(tickets)
+        .where(and(...conditions))
+        .orderBy(asc(tickets.id))
+        .limit(SWEEP_BATCH);
+      for (const row of rows) {
+        await this.ctx.db.transaction((tx) => this.refresh(tx, row.id));
+        count++;
+      }
+      if (rows.length < SWEEP_BATCH) return count;
+      afterId = rows[rows.length - 1].id;
+    }
+  }
+
   // --- reading a ticket's SLA ---------------------------------------------------------------------
 
   /** `GET /api/tickets/:id/sla`: both targets with working minutes, pauses and events. */
@@ -756,7 +784,10 @@ export class SlaService {
     return createBusinessCalendar(await this.calendar());
   }
 
-  /** Replaces the business calendar. Deadlines of running tickets are recomputed at their next change. */
+  /**
+   * Replaces the business calendar; the deadlines of running tickets are recomputed by a job (at
+   * once, in-process, when the queue is not started).
+   */
   async putCalendar(actor: Actor, calendar: BusinessCalendar): Promise<BusinessCalendar> {
     this.requireAdmin(actor);
     const problems = validateBusinessCalendar(calendar);
@@ -779,6 +810,7 @@ export class SlaService {
         after: value,
       });
     });
+    await this.ctx.queue.send(SLA_RECOMPUTE_JOB, {}, { key: `recompute:${this.ctx.now().toISOString()}` });
     return value;
   }
 

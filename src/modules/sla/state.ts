@@ -18,7 +18,10 @@ export interface SlaTargetColumns {
 
 export function targetState(target: SlaTargetColumns, pausedAt: Date | null, now: Date): SlaState {
   if (target.targetMinutes === null) return 'none';
-  if (target.metAt) return 'met';
+  if (target.metAt) {
+    const late = target.breachedAt !== null || (target.dueAt !== null && target.metAt > target.dueAt);
+    return late ? 'breached' : 'met';
+  }
   if (target.breachedAt || (target.dueAt && now.getTime() >= target.dueAt.getTime())) return 'breached';
   if (pausedAt) return 'paused';
   if (target.warnAt && now.getTime() >= target.warnAt.getTime()) return 'warning';
@@ -71,19 +74,4 @@ export function resolutionState(ticket: TicketSlaColumns, now: Date): SlaState {
     ticket.slaPausedAt,
     now,
   );
-}
-
-/**
- * One state for the whole ticket (the queue's `slaState`): breached if either target is, then
- * paused, warning, running; met when both are met; none without a policy.
- */
-export function ticketSlaState(ticket: TicketSlaColumns, now: Date): SlaState {
-  const states = [firstResponseState(ticket, now), resolutionState(ticket, now)];
-  // A breach stays visible until the ticket is done: a late first reply is still a breach.
-  if (ticket.firstResponseBreachedAt && !DONE.has(ticket.status)) return 'breached';
-  for (const state of ['breached', 'paused', 'warning', 'running'] as const) {
-    if (states.includes(state)) return state;
-  }
-  if (states.every((state) => state === 'none')) return 'none';
-  return 'met';
 }
