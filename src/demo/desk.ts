@@ -806,7 +806,7 @@ export function bulkTicketsSql(input: {
   const total = input.total ?? offset + input.count;
   return sql`
 with g as (
-  select n, hashint4(n) as h1, hashint4(n + 7919) as h2, hashint4(n + 104729) as h3,
+  select n, hashint4(n)::bigint as h1, hashint4(n + 7919)::bigint as h2, hashint4(n + 104729)::bigint as h3,
     ${now} - (${input.days}::float8 * (1 - (n::float8 / (${total}::float8 + 1)))) * interval '1 day' as received
   from generate_series(${offset + 1}::int, ${offset + input.count}::int) n
 ), c as (
