@@ -364,7 +364,7 @@ export class EscalationsService {
         problems.push({ field: 'place', message: 'is required for 换地 (where the conversation moves)' });
       attendees = (input.attendees ?? []).map((a) => a.trim()).filter((a) => a !== '');
       scheduledAt = input.scheduledAt ? new Date(input.scheduledAt) : null;
-      if (input.toUserId) problems.push({ field: 'toUserId', message: '换地 does not change the owner' });
+      // 换地 changes no owner: a toUserId sent along (a form's leftover) is ignored.
     } else {
       scheduledAt = input.scheduledAt ? new Date(input.scheduledAt) : null;
       if (!scheduledAt || Number.isNaN(scheduledAt.getTime())) {
