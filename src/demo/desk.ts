@@ -554,8 +554,9 @@ export function generateDesk(input: DeskInput): DeskPlan {
       const choice = random.pick(PROMISES);
       const createdAt = firstRespondedAt ?? receivedAt;
       const dueAt = new Date(createdAt.getTime() + random.int(2, 7) * DAY);
-      const amount = choice.bottomLine ? random.pick([300, 500, 800, 1200, 2000, 5000]) : null;
-      const exceeds = amount !== null && amount > 1000;
+      const amount = choice.bottomLine ? random.pick([300, 500, 800, 1200, 2000, 4500, 6000, 8000]) : null;
+      // Beyond the default approval threshold (commitments.approvalThreshold, 5 000 CNY).
+      const exceeds = amount !== null && amount > 5000;
       const pendingApproval = exceeds && dueAt.getTime() > now.getTime() && random.chance(0.6);
       const settled = dueAt.getTime() < now.getTime() && !pendingApproval;
       const kept = random.chance(0.82);
