@@ -1,6 +1,6 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, Card, Dropdown, Segmented, Space, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
+import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Badge, Button, Card, Dropdown, Segmented, Space, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
@@ -56,6 +56,25 @@ export function CommitmentStatusTags({ commitment }: { commitment: Commitment })
       {commitment.overdue && <Tag color="red">{t('deskAdmin.commitments.overdue')}</Tag>}
     </Space>
   );
+}
+
+/** How many promises wait for a decision or are overdue in the chosen scope (a badge on the tab). */
+function useCommitmentCount(
+  key: 'pending' | 'overdue',
+  options: { scope: Scope; customerId?: string; me: string; stamp: string; keep: (c: Commitment) => boolean },
+) {
+  return useQuery({
+    queryKey: ['commitments', 'count', key, options.scope, options.customerId, options.me, options.stamp],
+    queryFn: async () => {
+      const page = await deskApi.get<Page<Commitment>>('/api/commitments', {
+        ...tabQuery(key),
+        customerId: options.customerId,
+        madeById: options.scope === 'mine' ? options.me : undefined,
+        limit: 200,
+      });
+      return { count: page.items.filter(options.keep).length, more: !!page.nextCursor };
+    },
+  }).data;
 }
 
 /** 承诺看板: every promise to customers by state, with approval, outcome and renegotiation. */
@@ -115,6 +134,18 @@ export function CommitmentsPage() {
   );
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['commitments'] });
 
+  const countScope = {
+    scope,
+    customerId,
+    me: me.id,
+    stamp: `${team.size}-${users.size}`,
+    keep: (c: Commitment) => scope !== 'team' || inTeam(c) || c.madeById === me.id,
+  };
+  const counts = {
+    pending: useCommitmentCount('pending', countScope),
+    overdue: useCommitmentCount('overdue', countScope),
+  };
+
   const actionsOf = (c: Commitment) => {
     const out: { key: CommitmentAction; label: string; danger?: boolean }[] = [];
     if (c.status !== 'open') return out;
@@ -173,7 +204,24 @@ export function CommitmentsPage() {
         <Tabs
           activeKey={tab}
           onChange={(key) => set('tab', key)}
-          items={TABS.map((key) => ({ key, label: t(`deskAdmin.commitments.tab.${key}`) }))}
+          items={TABS.map((key) => {
+            const count = key === 'pending' || key === 'overdue' ? counts[key] : undefined;
+            return {
+              key,
+              label: (
+                <Space size={6}>
+                  {t(`deskAdmin.commitments.tab.${key}`)}
+                  {!!count?.count && (
+                    <Badge
+                      count={count.more ? `${count.count}+` : count.count}
+                      color={key === 'overdue' ? 'red' : 'orange'}
+                      data-testid={`commitment-count-${key}`}
+                    />
+                  )}
+                </Space>
+              ),
+            };
+          })}
         />
         <Table<Commitment>
           rowKey="id"
