@@ -221,7 +221,7 @@ export function WorkOrderQueuePage() {
                       {t('desk.workOrders.addNote')}
                     </Button>
                   )}
-                  {order.status === 'accepted' && (
+                  {(order.status === 'pending' || order.status === 'accepted') && (
                     <Button
                       size="small"
                       icon={<CheckOutlined />}

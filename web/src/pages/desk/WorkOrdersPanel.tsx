@@ -27,7 +27,7 @@ import {
 import { WorkOrderStatusTag } from '../../components/desk/DeskTags';
 import { useRefreshTicket, useTicketPart } from '../../components/desk/useDesk';
 import { DepartmentSelect, useDepartmentName } from '../../components/selects';
-import { applyFieldErrors } from '../../lib/forms';
+import { applyFieldErrors, errorText } from '../../lib/forms';
 import { dayjs, formatDateTime, fromPicker } from '../../lib/time';
 
 export function WorkOrderNotes({ workOrderId }: { workOrderId: string }) {
@@ -61,7 +61,7 @@ export function WorkOrderNotes({ workOrderId }: { workOrderId: string }) {
 /** 派单 on a ticket: every work order's state, who took it, its result; the owner dispatches new ones. */
 export function WorkOrdersPanel({ ticket, canDispatch }: { ticket: Ticket; canDispatch: boolean }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const departmentName = useDepartmentName();
   const orders = useTicketPart<Page<WorkOrder> | WorkOrder[]>(ticket.id, 'work-orders');
   const refresh = useRefreshTicket(ticket.id);
@@ -93,6 +93,37 @@ export function WorkOrdersPanel({ ticket, canDispatch }: { ticket: Ticket; canDi
     },
   });
 
+  const cancel = useMutation({
+    mutationFn: ({ order, reason }: { order: WorkOrder; reason: string }) =>
+      desk.post(`/api/work-orders/${order.id}/cancel`, { reason }),
+    onSuccess: () => {
+      message.success(t('desk.workOrders.cancelled'));
+      void refresh();
+    },
+    onError: (error) => message.error(errorText(t, error)),
+  });
+  const askCancel = (order: WorkOrder) => {
+    let reason = '';
+    modal.confirm({
+      title: t('desk.workOrders.cancelTitle', { number: order.number }),
+      content: (
+        <Input.TextArea
+          rows={3}
+          maxLength={1000}
+          placeholder={t('desk.workOrders.cancelReason')}
+          onChange={(e) => (reason = e.target.value)}
+        />
+      ),
+      onOk: () => {
+        if (!reason.trim()) {
+          message.error(t('desk.workOrders.cancelReasonRequired'));
+          return Promise.reject(new Error('reason required'));
+        }
+        return cancel.mutateAsync({ order, reason: reason.trim() });
+      },
+    });
+  };
+
   const items = itemsOf(orders.data);
   return (
     <>
@@ -120,6 +151,11 @@ export function WorkOrdersPanel({ ticket, canDispatch }: { ticket: Ticket; canDi
                   <Typography.Text strong>{order.number}</Typography.Text>
                   <span>{order.departmentName ?? departmentName(order.departmentId)}</span>
                   <WorkOrderStatusTag status={order.status} overdue={order.overdue} />
+                  {canDispatch && (order.status === 'pending' || order.status === 'accepted') && (
+                    <Button size="small" type="link" danger onClick={() => askCancel(order)}>
+                      {t('desk.workOrders.cancel')}
+                    </Button>
+                  )}
                 </Space>
                 <Descriptions size="small" column={{ xs: 1, md: 2 }} style={{ marginTop: 8 }}>
                   <Descriptions.Item label={t('desk.workOrders.dueAt')}>
