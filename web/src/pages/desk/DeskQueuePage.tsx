@@ -16,6 +16,8 @@ import { formatDateTime } from '../../lib/time';
 import { NewTicketDrawer } from './NewTicketDrawer';
 
 type Tab = 'mine' | 'team' | 'all' | 'breaching' | 'breached' | 'new';
+/** Every status but closed: the default of the lists. */
+const ACTIVE = 'new,open,waiting_customer,resolved';
 
 /** 服务台: the tickets an agent works on, the team's, what is about to breach, and new portal requests. */
 export function DeskQueuePage() {
@@ -27,7 +29,7 @@ export function DeskQueuePage() {
     me.role === 'manager' || me.role === 'admin' ? 'all' : me.role === 'supervisor' ? 'team' : 'mine';
   const tab = (params.get('tab') as Tab) ?? 'mine';
   const [type, setType] = useState<string | undefined>();
-  const [status, setStatus] = useState<string | undefined>();
+  const [status, setStatus] = useState<string | undefined>(ACTIVE);
   const [categoryId, setCategoryId] = useState<string | undefined>();
   const [search, setSearch] = useState('');
   const [q, setQ] = useState('');
@@ -108,7 +110,10 @@ export function DeskQueuePage() {
               style={{ width: 130 }}
               value={status}
               onChange={setStatus}
-              options={TICKET_STATUSES.map((v) => ({ value: v, label: t(`desk.enum.status.${v}`) }))}
+              options={[
+                { value: ACTIVE, label: t('desk.queue.active') },
+                ...TICKET_STATUSES.map((v) => ({ value: v, label: t(`desk.enum.status.${v}`) })),
+              ]}
             />
           )}
           <Select
