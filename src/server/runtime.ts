@@ -4,6 +4,7 @@ import { migrate, openDatabase } from '../db/index.ts';
 import { JobQueue } from '../jobs/queue.ts';
 import { registerCommitmentJobs } from '../modules/commitments/jobs.ts';
 import { registerFollowUpJobs } from '../modules/followups/jobs.ts';
+import { registerWorkOrderJobs } from '../modules/workorders/jobs.ts';
 import { registerSlaJobs } from '../modules/sla/jobs.ts';
 import { purgeIdempotencyKeys } from './idempotency.ts';
 import type { AppContext } from './context.ts';
@@ -46,6 +47,7 @@ function registerJobs(ctx: AppContext): void {
   registerFollowUpJobs(ctx);
   registerSlaJobs(ctx);
   registerCommitmentJobs(ctx);
+  registerWorkOrderJobs(ctx);
   if (ctx.database.kind === 'pglite') {
     // PGlite has no autovacuum, so without this the planner never gets statistics.
     ctx.queue.register(
