@@ -93,6 +93,7 @@ describe('making a promise', () => {
       contactName: '刘总',
       madeById: org.agent.user.id,
       madeByName: '张客服',
+      makerDepartmentId: org.teamA.id,
       amount: 1200,
       status: 'open',
       approvalStatus: 'not_needed',

@@ -19,6 +19,8 @@ export const CommitmentSchema = Type.Object(
     promise: Type.String(),
     madeById: Type.String(),
     madeByName: Type.String(),
+    /** The maker's department: supervisors of it (and above) approve. */
+    makerDepartmentId: Nullable(Type.String()),
     dueAt: DateTime,
     amount: Nullable(Type.Number()),
     bottomLine: Nullable(Type.String()),

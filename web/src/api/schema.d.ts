@@ -14654,6 +14654,7 @@ export interface components {
             id: string;
             madeById: string;
             madeByName: string;
+            makerDepartmentId: string | null;
             outcomeNote: string | null;
             overdue: boolean;
             /** Format: date-time */
