@@ -4,6 +4,7 @@ import type { DbOrTx } from '../../db/index.ts';
 import { commitments } from '../commitments/tables.ts';
 import { followUps } from '../followups/tables.ts';
 import { interactions } from '../interactions/tables.ts';
+import { tickets } from '../tickets/tables.ts';
 import { timelineEntries } from '../timeline/tables.ts';
 import { users } from '../users/tables.ts';
 import { workOrders } from '../workorders/tables.ts';
@@ -41,6 +42,7 @@ registerCustomerOwnedTable('ownershipTransfers', ownershipTransfers, ownershipTr
 registerCustomerOwnedTable('timelineEntries', timelineEntries, timelineEntries.customerId);
 registerCustomerOwnedTable('commitments', commitments, commitments.customerId);
 registerCustomerOwnedTable('workOrders', workOrders, workOrders.customerId);
+registerCustomerOwnedTable('tickets', tickets, tickets.customerId);
 // Portal accounts of the folded customer now see the surviving file.
 registerCustomerOwnedTable('portalUsers', users, users.customerId);
 
