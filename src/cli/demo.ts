@@ -416,7 +416,7 @@ export async function loadDemoIfEmpty(ctx: AppContext, print: (line: string) => 
   const desk = await loadDeskDemo(ctx, { seed: DEFAULT_DEMO_SEED, customers: DEFAULT_DEMO_CUSTOMERS });
   if (desk) {
     print(
-      `Service desk demo: ${desk.tickets} tickets, ${desk.workOrders} work orders, ${desk.commitments} commitments, ${desk.articles} standard answers, ${desk.templates} templates in ${(desk.ms / 1000).toFixed(1)} s.`,
+      `Service desk demo: ${desk.tickets} tickets, ${desk.workOrders} work orders, ${desk.commitments} commitments, ${desk.followUps} follow-up visits, ${desk.articles} standard answers, ${desk.templates} templates in ${(desk.ms / 1000).toFixed(1)} s.`,
     );
   }
 }

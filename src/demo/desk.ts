@@ -20,6 +20,7 @@ import { commitments } from '../modules/commitments/tables.ts';
 import { segment } from '../modules/customers/search.ts';
 import { contacts, customers } from '../modules/customers/tables.ts';
 import { departments } from '../modules/departments/tables.ts';
+import { type BulkFollowUp, insertFollowUpsBulk } from '../modules/followups/bulk.ts';
 import { articleSearchWords } from '../modules/knowledge/search.ts';
 import { knowledgeArticles, responseTemplates } from '../modules/knowledge/tables.ts';
 import {
@@ -109,6 +110,8 @@ export interface DeskPlan {
   slaEvents: (typeof ticketSlaEvents.$inferInsert)[];
   commitments: (typeof commitments.$inferInsert)[];
   timeline: (typeof timelineEntries.$inferInsert)[];
+  /** The 回访 and 二次回访 that closing put on the owner's list (as TicketsService does). */
+  followUps: BulkFollowUp[];
 }
 
 export interface DeskStats {
@@ -117,6 +120,7 @@ export interface DeskStats {
   workOrders: number;
   escalations: number;
   commitments: number;
+  followUps: number;
   articles: number;
   templates: number;
   ms: number;
@@ -129,6 +133,12 @@ const TYPE_NAMES: Record<string, string> = {
   return: '退货',
   suggestion: '建议',
 };
+
+const VISIT_RESULTS = [
+  '客户对处理结果满意，后续发货正常。',
+  '客户表示问题已解决，建议加强提前通知。',
+  '联系人确认已收到赔付，无其他意见。',
+];
 
 const COMPLAINT_CATEGORIES = Object.keys(SCENARIOS).filter((code) => code !== 'other');
 
@@ -145,6 +155,7 @@ export function generateDesk(input: DeskInput): DeskPlan {
     slaEvents: [],
     commitments: [],
     timeline: [],
+    followUps: [],
   };
   const business = (start: Date, minutes: number) => addBusinessTime(calendar, start, Math.max(1, minutes));
   const before = (at: Date, limit: Date) => (at.getTime() < limit.getTime() ? at : limit);
@@ -549,6 +560,36 @@ export function generateDesk(input: DeskInput): DeskPlan {
     if (resolvedAt) timeline('ticket.resolved', '已解决', resolvedAt, ownerId);
     if (closedAt) timeline('ticket.closed', '已关闭', closedAt, ownerId);
 
+    // Closing put the follow-up visit (and for complaints the second visit) on the owner's list;
+    // the ones already due were made.
+    if (closedAt && ownerId) {
+      const visits = [{ kind: 'post_complaint', key: 'visit', days: 3, title: '回访' }];
+      if (type === 'complaint')
+        visits.push({ kind: 'second_visit', key: 'second', days: 30, title: '二次回访' });
+      for (const visit of visits) {
+        const dueAt = new Date(closedAt.getTime() + visit.days * DAY);
+        const made = dueAt.getTime() < now.getTime() - DAY && random.chance(0.9);
+        const completedAt = made ? new Date(dueAt.getTime() + random.int(-12, 36) * HOUR) : null;
+        plan.followUps.push({
+          customerId: customer.id,
+          contactId: customer.contactId,
+          assigneeId: ownerId,
+          kind: visit.kind,
+          title: `${visit.title}：${number} ${scenario.subject}`,
+          notes: resolution,
+          dueAt,
+          status: made ? 'done' : 'open',
+          result: made ? random.pick(VISIT_RESULTS) : null,
+          completedAt,
+          completedBy: made ? ownerId : null,
+          sourceKey: `ticket:${id}:${visit.key}`,
+          createdBy: ownerId,
+          createdAt: closedAt,
+          updatedAt: completedAt ?? closedAt,
+        });
+      }
+    }
+
     // 承诺: promises on a quarter of the complaints, more on A-class customers.
     if (complaintLike && !isNew && random.chance(customer.valueClass === 'A' ? 0.5 : 0.2)) {
       const choice = random.pick(PROMISES);
@@ -693,9 +734,10 @@ export async function loadDeskDemo(
       tickets: count,
     });
     await writeDeskPlan(tx, plan);
+    await insertFollowUpsBulk(tx, plan.followUps, timeZone);
     const knowledge = await loadKnowledgeDemo(tx, options.seed, categories, supervisor.id);
     await tx.execute(
-      sql`analyze tickets, ticket_messages, work_orders, commitments, ticket_escalations, knowledge_articles`,
+      sql`analyze tickets, ticket_messages, work_orders, commitments, ticket_escalations, knowledge_articles, follow_ups`,
     );
     return {
       tickets: plan.tickets.length,
@@ -703,6 +745,7 @@ export async function loadDeskDemo(
       workOrders: plan.workOrders.length,
       escalations: plan.escalations.length,
       commitments: plan.commitments.length,
+      followUps: plan.followUps.length,
       articles: knowledge.articles,
       templates: knowledge.templates,
       ms: Date.now() - started,

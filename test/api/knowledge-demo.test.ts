@@ -44,6 +44,20 @@ describe('service desk demo data', () => {
     expect(
       await one(`select count(*)::int as v from commitments where approval_status = 'pending'`),
     ).toBeGreaterThanOrEqual(0);
+    // Closing put the 回访 (and for complaints the 二次回访) on the owner's list.
+    expect(stats!.followUps).toBe(
+      await one(`select count(*)::int as v from follow_ups where source_key like 'ticket:%'`),
+    );
+    expect(
+      await one(`select count(*)::int as v from follow_ups where source_key like 'ticket:%:visit'`),
+    ).toBe(await one(`select count(*)::int as v from tickets where status = 'closed'`));
+    expect(
+      await one(
+        `select count(*)::int as v from follow_ups f join tickets t on f.source_key = 'ticket:' || t.id || ':second' where t.type = 'complaint'`,
+      ),
+    ).toBe(
+      await one(`select count(*)::int as v from tickets where status = 'closed' and type = 'complaint'`),
+    );
     expect(await one(`select count(*)::int as v from timeline_entries where kind = 'ticket.created'`)).toBe(
       stats!.tickets,
     );
