@@ -14651,6 +14651,8 @@ export interface components {
             customerName: string;
             /** Format: date-time */
             dueAt: string;
+            /** @description the maker said it goes beyond the bottom line */
+            exceedsBottomLine: boolean;
             id: string;
             madeById: string;
             madeByName: string;
