@@ -122,6 +122,17 @@ describe('making a promise', () => {
   it('needs approval when the maker says it exceeds the bottom line, whatever the amount', async () => {
     const body = await make(org.agent, { amount: 10, exceedsBottomLine: true });
     expect(body.approvalStatus).toBe('pending');
+    expect(body.exceedsBottomLine).toBe(true);
+    // The flag is kept: a renegotiated promise with the same wording still needs approval.
+    const approved = await org.supervisor.post(`/api/commitments/${body.id}/approve`, { approved: true });
+    expect(approved.status).toBe(200);
+    const again = await org.agent.post(`/api/commitments/${body.id}/renegotiate`, {
+      dueAt: new Date(Date.now() + 9 * 86_400_000).toISOString(),
+      note: '客户要求延期',
+    });
+    expect(again.status).toBe(201);
+    expect(again.body.commitment.exceedsBottomLine).toBe(true);
+    expect(again.body.commitment.approvalStatus).toBe('pending');
   });
 
   it('follows the admin-set threshold', async () => {

@@ -24,6 +24,7 @@ export const CommitmentSchema = Type.Object(
     dueAt: DateTime,
     amount: Nullable(Type.Number()),
     bottomLine: Nullable(Type.String()),
+    exceedsBottomLine: Type.Boolean({ description: 'the maker said it goes beyond the bottom line' }),
     approvalStatus: ApprovalStatusSchema,
     approvedBy: Nullable(Type.String()),
     approvedByName: Nullable(Type.String()),

@@ -347,6 +347,7 @@ export class CommitmentsService {
           dueAt,
           amount: money(input.amount),
           bottomLine: trimOrNull(input.bottomLine),
+          exceedsBottomLine: input.exceedsBottomLine ?? false,
           approvalStatus,
           createdBy: actor.id,
           createdAt: now,
@@ -460,9 +461,8 @@ export class CommitmentsService {
     const threshold = await this.threshold();
     const amount = changes.amount !== undefined ? changes.amount : before.amount;
     if (changes.amount !== undefined) values.amount = money(changes.amount);
-    // No column keeps the flag: a promise that needed approval without exceeding the threshold exceeded the bottom line.
-    const beforeExceeds =
-      before.approvalStatus !== 'not_needed' && !(before.amount !== null && before.amount > threshold);
+    const beforeExceeds = before.exceedsBottomLine;
+    if (changes.exceedsBottomLine !== undefined) values.exceedsBottomLine = changes.exceedsBottomLine;
     const approvalStatus = approvalAfterChange(
       {
         approvalStatus: before.approvalStatus as ApprovalState,
@@ -650,9 +650,8 @@ export class CommitmentsService {
     if (problems.length) throw validationFailed(problems);
     const amount = input.amount !== undefined ? input.amount : before.amount;
     const threshold = await this.threshold();
-    const beforeExceeds =
-      before.approvalStatus !== 'not_needed' && !(before.amount !== null && before.amount > threshold);
-    const approvalStatus = initialApproval(amount, threshold, input.exceedsBottomLine ?? beforeExceeds);
+    const exceedsBottomLine = input.exceedsBottomLine ?? before.exceedsBottomLine;
+    const approvalStatus = initialApproval(amount, threshold, exceedsBottomLine);
     const newId = uuidv7();
     const now = this.ctx.now();
     return this.ctx.db.transaction(async (tx) => {
@@ -668,6 +667,7 @@ export class CommitmentsService {
           dueAt,
           amount: money(amount),
           bottomLine: input.bottomLine !== undefined ? trimOrNull(input.bottomLine) : before.bottomLine,
+          exceedsBottomLine,
           approvalStatus,
           createdBy: actor.id,
           createdAt: now,

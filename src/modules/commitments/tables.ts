@@ -1,4 +1,4 @@
-import { index, integer, numeric, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, numeric, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { contacts, customers } from '../customers/tables.ts';
 import { users } from '../users/tables.ts';
 
@@ -30,6 +30,8 @@ export const commitments = pgTable(
     amount: numeric('amount', { precision: 14, scale: 2 }),
     /** The allowed bottom line (底线) at the time, as text (e.g. "赔偿不超过运费 30%"). */
     bottomLine: text('bottom_line'),
+    /** The maker says the promise goes beyond the bottom line (whatever the amount). */
+    exceedsBottomLine: boolean('exceeds_bottom_line').notNull().default(false),
     approvalStatus: text('approval_status').notNull().default('not_needed'),
     approvedBy: uuid('approved_by').references(() => users.id),
     approvedAt: timestamp('approved_at', { withTimezone: true }),

@@ -1,0 +1,1 @@
+ALTER TABLE "commitments" ADD COLUMN "exceeds_bottom_line" boolean DEFAULT false NOT NULL;
