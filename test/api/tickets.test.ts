@@ -483,6 +483,28 @@ describe('closure, follow-up visits and reopening', () => {
   });
 });
 
+describe('automatic escalation after reopenings', () => {
+  it('hands the ticket up (换人) when the reopen count reaches tickets.autoEscalateAfterReopens', async () => {
+    const ticket = await openTicket(org.agent, {
+      customerId: customer.id,
+      categoryId: cat.delay,
+      subject: '反复延误',
+    });
+    await ticketAction(org.agent, ticket.id, 'resolve', { resolution: '已加急' });
+    const once = await ticketAction(org.agent, ticket.id, 'reopen', { reason: '仍未到' });
+    expect(once.escalationLevel).toBe(0);
+    expect(once.ownerId).toBe(org.agent.user.id);
+    await ticketAction(org.agent, ticket.id, 'resolve', { resolution: '再次加急' });
+    const twice = await ticketAction(org.agent, ticket.id, 'reopen', { reason: '还是没到' });
+    expect(twice.reopenCount).toBe(2);
+    expect(twice.escalationLevel).toBe(1);
+    expect(twice.ownerId).not.toBe(org.agent.user.id);
+    const history = await org.agent.get(`/api/tickets/${ticket.id}/ownership`);
+    expect(history.body.map((h: any) => h.kind)).toEqual(['escalation']);
+    expect(history.body[0].byUserId).toBeNull();
+  });
+});
+
 describe('repeat detection', () => {
   it('flags the same category again for the same customer or lane, tells the head, lists for supervisors', async () => {
     const repeatCustomer = await createCustomer(t, { ownerId: org.agent.user.id, teamId: org.teamA.id });

@@ -1344,7 +1344,7 @@ export class TicketsService {
           ),
         );
         if (reopenTriggersEscalation(row.reopenCount, threshold)) {
-          await (this.ctx.services.escalations as unknown as EscalationHooks).escalate(tx, null, id, {
+          await this.ctx.services.escalations.escalate(tx, null, id, {
             kind: 'person',
             trigger: 'reopened',
             reason: `工单已重新打开 ${row.reopenCount} 次：${text}`,
@@ -1596,15 +1596,6 @@ interface DeskSettings {
   repeatDays: number;
   followUpDays: number;
   secondDays: number;
-}
-
-interface EscalationHooks {
-  escalate(
-    tx: DbOrTx,
-    actor: Actor | null,
-    ticketId: string,
-    input: { kind: 'person'; trigger: 'reopened'; reason: string },
-  ): Promise<unknown>;
 }
 
 const ACTION_PAST: Record<TicketAction, string> = {
