@@ -245,6 +245,14 @@ describe('access', () => {
     const ladder = await org.operations.get(path);
     expect(ladder.status).toBe(200);
     expect(ladder.body.items).toHaveLength(3);
+    // On the customer timeline for staff, never for the customer's portal users.
+    const kinds = async (client: Client) => {
+      const timeline = await client.get(`/api/customers/${customerId}/timeline?limit=200`);
+      expect(timeline.status).toBe(200);
+      return timeline.body.items.map((e: any) => e.kind);
+    };
+    expect(await kinds(org.agent)).toContain('ticket.escalated');
+    expect(await kinds(portal)).not.toContain('ticket.escalated');
   });
 
   it('refuses bad input with 400 and unknown tickets with 404', async () => {
