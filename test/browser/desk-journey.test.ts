@@ -21,6 +21,8 @@ const NOTE = '内部：疑似叉车装卸不当，先查监控';
 const INSTRUCTIONS = '请核查 11 月 22 日出库监控及装车记录，确认破损环节';
 const RESULT = '监控显示装车时叉车刮碰，已对责任叉车司机培训，破损 1 箱按原价赔付';
 const RESOLUTION = '经核查为我司装车刮碰所致，破损 1 箱按原价赔付，并已整改装车流程。';
+const MEASURES = '调取出库监控，核对装车记录；破损货物先行补发';
+const VERIFICATION = '一周后回访确认补发货物完好';
 const SHOTS = 'test-results/browser/desk';
 
 describe('browser journey: a portal complaint goes through the desk, the warehouse and back', () => {
@@ -173,6 +175,40 @@ describe('browser journey: a portal complaint goes through the desk, the warehou
     await shot(page, '04-dispatched');
   });
 
+  it('the agent fills in the complaint card; a concurrent change is a conflict, not an overwrite', async () => {
+    const page = agentPage;
+    await page.getByRole('tab', { name: '投诉处理卡' }).click();
+    const card = page.getByTestId('complaint-card');
+    await card.getByLabel('原因分类').click();
+    await page.locator('.ant-select-item-option', { hasText: '人员' }).click();
+    await card.getByLabel('处理措施').fill(MEASURES);
+    await page.getByTestId('card-save').click();
+    await page.getByText('投诉处理卡已保存').waitFor();
+    const saved = await agent.get(`/api/tickets/${ticketId}`);
+    expect(saved.body).toMatchObject({ rootCause: 'people', measures: MEASURES });
+
+    // A colleague saves the card meanwhile; the form still holds the older version.
+    const other = await agent.patch(
+      `/api/tickets/${ticketId}`,
+      { verification: VERIFICATION },
+      { 'if-match': `"${saved.body.version}"` },
+    );
+    expect(other.status, JSON.stringify(other.body)).toBe(200);
+    await card.getByLabel('处理结果').fill('不应覆盖同事的修改');
+    await page.getByTestId('card-save').click();
+    await page.getByTestId('card-conflict').getByText('处理卡已被他人修改').waitFor();
+    await shot(page, '04b-card-conflict');
+    const after = await agent.get(`/api/tickets/${ticketId}`);
+    expect(after.body).toMatchObject({
+      verification: VERIFICATION,
+      result: null,
+      version: other.body.version,
+    });
+    await page.getByTestId('card-load-latest').click();
+    await expect.poll(() => card.getByLabel('跟踪验证').inputValue()).toBe(VERIFICATION);
+    await expect.poll(() => page.getByTestId('card-conflict').count()).toBe(0);
+  });
+
   it('the warehouse user accepts it and returns the result', async () => {
     const page = await loginAs(warehouseUser, '/');
     // Operations staff get the work-order queue, not the service desk.
@@ -232,6 +268,31 @@ describe('browser journey: a portal complaint goes through the desk, the warehou
 
     const ticket = await agent.get(`/api/tickets/${ticketId}`);
     expect(ticket.body).toMatchObject({ status: 'closed', customerConfirmed: true, resolution: RESOLUTION });
+  });
+
+  it('prints the complaint card on an A4 sheet with every card field', async () => {
+    const page = agentPage;
+    await page.goto(`${t.baseUrl}/tickets/${ticketId}/print`);
+    const sheet = page.getByTestId('print-sheet');
+    await sheet.getByRole('heading', { name: '投诉处理卡' }).waitFor();
+    const text = await sheet.textContent();
+    for (const expected of [
+      CUSTOMER,
+      WORDS,
+      MEASURES,
+      VERIFICATION,
+      RESULT,
+      '☑ 人员',
+      '客户已确认',
+      '客户确认',
+    ])
+      expect(text).toContain(expected);
+    // No app chrome on the sheet.
+    expect(await page.getByTestId('user-menu').count()).toBe(0);
+    await page.getByTestId('print-button').waitFor();
+    await shot(page, '06b-print');
+    await page.goto(`${t.baseUrl}/tickets/${ticketId}`);
+    await page.getByTestId('ticket-number').waitFor();
   });
 
   it('the portal user sees the public reply and the outcome, never the internal note', async () => {

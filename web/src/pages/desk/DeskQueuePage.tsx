@@ -139,7 +139,8 @@ export function DeskQueuePage() {
           loading={list.isLoading}
           dataSource={rows}
           pagination={false}
-          scroll={{ x: 1100 }}
+          scroll={{ x: 1400 }}
+          tableLayout="fixed"
           size="middle"
           columns={[
             {
@@ -151,6 +152,7 @@ export function DeskQueuePage() {
             {
               title: t('desk.ticket.subject'),
               dataIndex: 'subject',
+              width: 320,
               render: (value: string, row) => (
                 <Space size={4}>
                   <Link to={`/tickets/${row.id}`}>{value}</Link>
@@ -167,6 +169,8 @@ export function DeskQueuePage() {
             {
               title: t('desk.ticket.customer'),
               dataIndex: 'customerName',
+              width: 220,
+              ellipsis: true,
               render: (value: string | null, row) => (
                 <Link to={`/customers/${row.customerId}`}>{value ?? '—'}</Link>
               ),

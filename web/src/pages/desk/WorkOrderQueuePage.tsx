@@ -128,7 +128,8 @@ export function WorkOrderQueuePage() {
           loading={list.isLoading}
           dataSource={rows}
           pagination={false}
-          scroll={{ x: 1000 }}
+          scroll={{ x: 1400 }}
+          tableLayout="fixed"
           expandable={{
             expandedRowRender: (order) => (
               <div>
@@ -149,6 +150,8 @@ export function WorkOrderQueuePage() {
             {
               title: t('desk.workOrders.ticket'),
               key: 'ticket',
+              width: 260,
+              ellipsis: true,
               render: (_: unknown, order) => (
                 <Link to={`/tickets/${order.ticketId}`}>
                   {order.ticketNumber ?? t('desk.workOrders.openTicket')}
@@ -159,11 +162,14 @@ export function WorkOrderQueuePage() {
             {
               title: t('desk.ticket.customer'),
               dataIndex: 'customerName',
+              width: 200,
+              ellipsis: true,
               render: (v: string | null) => v ?? '—',
             },
             {
               title: t('desk.workOrders.instructions'),
               dataIndex: 'instructions',
+              width: 240,
               ellipsis: true,
             },
             {
@@ -193,7 +199,7 @@ export function WorkOrderQueuePage() {
             {
               title: t('common.actions'),
               key: 'actions',
-              width: 230,
+              width: 200,
               fixed: 'right',
               render: (_: unknown, order) => (
                 <Space size={4} wrap>
