@@ -250,6 +250,8 @@ describe('lists, filters, search and paging', () => {
     expect(seen.length).toBe(total.length);
     expect(new Set(seen).size).toBe(seen.length);
     expect((await org.manager.get('/api/tickets?cursor=garbage')).status).toBe(400);
+    expect((await t.admin.get('/api/portal/tickets?cursor=%21%21%21')).status).toBe(400);
+    expect((await t.admin.get('/api/tickets/repeats?cursor=%21%21%21')).status).toBe(400);
   });
 
   it('filters breaching soon and breached from the SLA columns', async () => {

@@ -1412,10 +1412,11 @@ export class TicketsService {
   }
 
   async portalList(actor: Actor, filter: { status?: TicketStatus; limit: number; cursor?: string }) {
+    // A bad cursor is a bad request whoever sends it (checked before the portal-only 404).
+    const cursor = decodeCursor(filter.cursor, 2);
     const customerId = this.portalCustomerId(actor);
     const conditions: SQL[] = [eq(tickets.customerId, customerId)];
     if (filter.status) conditions.push(eq(tickets.status, filter.status));
-    const cursor = decodeCursor(filter.cursor, 2);
     if (cursor) {
       const at = new Date(String(cursor[0]));
       const id = String(cursor[1]);
