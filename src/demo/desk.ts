@@ -160,6 +160,8 @@ export function generateDesk(input: DeskInput): DeskPlan {
   const business = (start: Date, minutes: number) => addBusinessTime(calendar, start, Math.max(1, minutes));
   const before = (at: Date, limit: Date) => (at.getTime() < limit.getTime() ? at : limit);
   let workOrderCount = 0;
+  /** A few recent promises beyond the threshold always wait for the supervisor's approval. */
+  let pendingApprovals = 0;
 
   // Received times, oldest first, so ticket numbers rise with time like real ones.
   const received = Array.from({ length: input.tickets }, () => {
@@ -232,10 +234,10 @@ export function generateDesk(input: DeskInput): DeskPlan {
           : 'resolved'
         : ageDays > 3
           ? random.weighted([
-              ['closed', 55],
-              ['resolved', 15],
-              ['open', 20],
-              ['waiting_customer', 10],
+              ['closed', 72],
+              ['resolved', 14],
+              ['open', 8],
+              ['waiting_customer', 6],
             ] as const)
           : random.weighted([
               ['open', 55],
@@ -591,14 +593,29 @@ export function generateDesk(input: DeskInput): DeskPlan {
     }
 
     // 承诺: promises on a quarter of the complaints, more on A-class customers.
-    if (complaintLike && !isNew && random.chance(customer.valueClass === 'A' ? 0.5 : 0.2)) {
-      const choice = random.pick(PROMISES);
+    const awaitingApproval =
+      complaintLike && !isNew && status !== 'closed' && ageDays < 10 && pendingApprovals < 3;
+    if (
+      awaitingApproval ||
+      (complaintLike && !isNew && random.chance(customer.valueClass === 'A' ? 0.5 : 0.2))
+    ) {
+      const choice = random.pick(awaitingApproval ? PROMISES.filter((p) => p.bottomLine) : PROMISES);
       const createdAt = firstRespondedAt ?? receivedAt;
-      const dueAt = new Date(createdAt.getTime() + random.int(2, 7) * DAY);
-      const amount = choice.bottomLine ? random.pick([300, 500, 800, 1200, 2000, 4500, 6000, 8000]) : null;
-      // Beyond the default approval threshold (commitments.approvalThreshold, 5 000 CNY).
+      // Money beyond the default approval threshold (commitments.approvalThreshold, 5 000 CNY)
+      // needs the supervisor: the recent ones still wait for the decision.
+      const recent = ageDays < 10;
+      const big = awaitingApproval || (choice.bottomLine !== null && random.chance(recent ? 0.5 : 0.2));
+      const amount = !choice.bottomLine
+        ? null
+        : big
+          ? random.pick([6000, 8000, 12000])
+          : random.pick([300, 500, 800, 1200, 2000, 4500]);
       const exceeds = amount !== null && amount > 5000;
-      const pendingApproval = exceeds && dueAt.getTime() > now.getTime() && random.chance(0.6);
+      const pendingApproval = awaitingApproval || (exceeds && recent && random.chance(0.5));
+      if (pendingApproval) pendingApprovals++;
+      const dueAt = pendingApproval
+        ? new Date(now.getTime() + random.int(1, 5) * DAY)
+        : new Date(createdAt.getTime() + random.int(2, 7) * DAY);
       const settled = dueAt.getTime() < now.getTime() && !pendingApproval;
       const kept = random.chance(0.82);
       plan.commitments.push({
