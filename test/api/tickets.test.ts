@@ -668,6 +668,29 @@ describe('portal', () => {
     ).toBe(true);
   });
 
+  it('lists the own company requests and lets only one of two racing agents take a new one', async () => {
+    const filed = await portal.post('/api/portal/tickets', {
+      type: 'inquiry',
+      categoryId: cat.information,
+      subject: '查询到港时间',
+      customerWords: '请问 MSKU1234567 什么时候到港？',
+    });
+    expect(filed.status).toBe(201);
+    const own = await portal.get('/api/portal/tickets?status=new');
+    expect(own.body.items.map((i: any) => i.id)).toContain(filed.body.id);
+    expect(own.body.items.every((i: any) => i.status === 'new')).toBe(true);
+    const [a, b] = await Promise.all([
+      org.agent.post(`/api/tickets/${filed.body.id}/take`),
+      org.teammate.post(`/api/tickets/${filed.body.id}/take`),
+    ]);
+    const statuses = [a.status, b.status].sort();
+    expect(statuses[0]).toBe(200);
+    expect([403, 409]).toContain(statuses[1]);
+    const history = await org.agent.get(`/api/tickets/${filed.body.id}/ownership`);
+    expect(history.body).toHaveLength(1);
+    expect(history.body[0].fromUserId).toBeNull();
+  });
+
   it('refuses portal filing on an archived file', async () => {
     const archivedCustomer = await createCustomer(t, { ownerId: org.agent.user.id });
     const user = await portalUser(t, archivedCustomer.id);
