@@ -507,41 +507,52 @@ export class SlaService {
     const passed = (column: SQLWrapper) => sql`${column} <= ${at}`;
     const noEvent = (target: SlaTarget, kind: SlaEventKind) =>
       sql`not exists (select 1 from ${ticketSlaEvents} e where e.ticket_id = ${tickets.id} and e.target = ${target} and e.kind = ${kind})`;
+    // One query per target, each written to imply its partial index (running tickets only), so the
+    // sweeper reads the open tickets, not the whole history.
+    const firstResponse = and(
+      sql`${tickets.firstRespondedAt} is null and ${tickets.status} <> 'closed'`,
+      sql`${tickets.status} <> 'resolved'`,
+      sql`${tickets.firstResponseDueAt} is not null`,
+      isNull(tickets.slaPausedAt),
+      or(
+        and(passed(tickets.firstResponseWarnAt), noEvent('first_response', 'warning')),
+        and(passed(tickets.firstResponseDueAt), isNull(tickets.firstResponseBreachedAt)),
+      ),
+    )!;
+    const resolution = and(
+      sql`${tickets.status} not in ('resolved', 'closed')`,
+      sql`${tickets.resolutionDueAt} is not null`,
+      isNull(tickets.slaPausedAt),
+      or(
+        and(passed(tickets.resolutionWarnAt), noEvent('resolution', 'warning')),
+        and(passed(tickets.resolutionDueAt), isNull(tickets.resolutionBreachedAt)),
+      ),
+    )!;
+    const checked = new Set<string>();
     let fired = 0;
-    let afterId: string | null = null;
-    for (;;) {
-      const conditions = [
-        notInArray(tickets.status, DONE_STATUSES),
-        isNull(tickets.slaPausedAt),
-        or(
-          and(
-            isNull(tickets.firstRespondedAt),
-            or(
-              and(passed(tickets.firstResponseWarnAt), noEvent('first_response', 'warning')),
-              and(passed(tickets.firstResponseDueAt), isNull(tickets.firstResponseBreachedAt)),
-            ),
-          ),
-          and(passed(tickets.resolutionWarnAt), noEvent('resolution', 'warning')),
-          and(passed(tickets.resolutionDueAt), isNull(tickets.resolutionBreachedAt)),
-        )!,
-      ];
-      if (afterId) conditions.push(sql`${tickets.id} > ${afterId}`);
-      const rows = await this.ctx.db
-        .select({ id: tickets.id })
-        .from(tickets)
-        .where(and(...conditions))
-        .orderBy(asc(tickets.id))
-        .limit(SWEEP_BATCH);
-      for (const row of rows) {
-        try {
-          fired += (await this.check(row.id, now)).length;
-        } catch (error) {
-          this.ctx.log.error({ err: error, ticketId: row.id }, 'SLA check failed');
+    for (const condition of [firstResponse, resolution]) {
+      let afterId: string | null = null;
+      for (;;) {
+        const rows: { id: string }[] = await this.ctx.db
+          .select({ id: tickets.id })
+          .from(tickets)
+          .where(afterId ? and(condition, sql`${tickets.id} > ${afterId}`) : condition)
+          .orderBy(asc(tickets.id))
+          .limit(SWEEP_BATCH);
+        for (const row of rows) {
+          if (checked.has(row.id)) continue;
+          checked.add(row.id);
+          try {
+            fired += (await this.check(row.id, now)).length;
+          } catch (error) {
+            this.ctx.log.error({ err: error, ticketId: row.id }, 'SLA check failed');
+          }
         }
+        if (rows.length < SWEEP_BATCH) break;
+        afterId = rows[rows.length - 1].id;
       }
-      if (rows.length < SWEEP_BATCH) return fired;
-      afterId = rows[rows.length - 1].id;
     }
+    return fired;
   }
 
   /**
