@@ -209,6 +209,29 @@ describe('browser journey: a portal complaint goes through the desk, the warehou
     await expect.poll(() => page.getByTestId('card-conflict').count()).toBe(0);
   });
 
+  it('the agent records a 换地 step: the conversation moves to a visit, on the escalation ladder', async () => {
+    const page = agentPage;
+    await page.getByTestId('ticket-escalate').click();
+    const modal = page.getByRole('dialog').filter({ hasText: '升级方式' });
+    await modal.waitFor();
+    await modal.locator('.ant-radio-button-wrapper', { hasText: '换地' }).click();
+    await modal.getByLabel('地点').fill('客户苏州工厂仓库');
+    await modal.getByLabel('参加人员').fill('陈经理');
+    await modal.getByLabel('参加人员').press('Enter');
+    await modal.getByLabel('升级原因').fill('客户要求现场查看破损货物');
+    await page.getByTestId('action-confirm').click();
+    await page.getByText('升级已记录').waitFor();
+    await page.getByRole('tab', { name: '升级记录' }).click();
+    const ladder = page.getByTestId('escalation-ladder');
+    await ladder.getByText('客户苏州工厂仓库').waitFor();
+    await ladder.getByText('陈经理').waitFor();
+    // 换地 changes no owner.
+    await expect.poll(() => page.getByTestId('ticket-owner').textContent()).toContain('王晓燕');
+    const steps = await agent.get(`/api/tickets/${ticketId}/escalations`);
+    expect(steps.body.items).toHaveLength(1);
+    expect(steps.body.items[0]).toMatchObject({ kind: 'place', place: '客户苏州工厂仓库', attendees: ['陈经理'] });
+  });
+
   it('the warehouse user accepts it and returns the result', async () => {
     const page = await loginAs(warehouseUser, '/');
     // Operations staff get the work-order queue, not the service desk.

@@ -15,7 +15,7 @@ import type { Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { desk, itemsOf, type Ticket } from '../../components/desk/deskApi';
+import { desk, type EscalationTargets, itemsOf, type Ticket } from '../../components/desk/deskApi';
 import { useRefreshTicket } from '../../components/desk/useDesk';
 import { UserSelect } from '../../components/selects';
 import { useMe } from '../../lib/auth';
@@ -23,16 +23,6 @@ import { applyFieldErrors, errorText } from '../../lib/forms';
 import { fromPicker } from '../../lib/time';
 
 type Dialog = 'wait' | 'resolve' | 'close' | 'reopen' | 'transfer' | 'escalate' | null;
-
-interface Target {
-  id?: string;
-  userId?: string;
-  name?: string;
-  userName?: string;
-  role?: string;
-  departmentName?: string | null;
-  level?: number;
-}
 
 /** The buttons a ticket offers in its status, each with its small form. */
 export function TicketActions({ ticket }: { ticket: Ticket }) {
@@ -55,8 +45,7 @@ export function TicketActions({ ticket }: { ticket: Ticket }) {
   const targets = useQuery({
     queryKey: ['desk', 'ticket', ticket.id, 'escalation-targets'],
     enabled: dialog === 'escalate',
-    queryFn: () =>
-      desk.get<{ items: Target[]; next?: Target | null }>(`/api/tickets/${ticket.id}/escalation-targets`),
+    queryFn: () => desk.get<EscalationTargets>(`/api/tickets/${ticket.id}/escalation-targets`),
   });
   // 换人 goes to the next level up by default.
   const nextTarget = targets.data?.next?.userId;
@@ -134,9 +123,9 @@ export function TicketActions({ ticket }: { ticket: Ticket }) {
 
   const required = [{ required: true, whitespace: true, message: t('validation.required') }];
   const targetOptions = itemsOf(targets.data).map((target) => ({
-    value: target.userId ?? target.id ?? '',
+    value: target.userId,
     label: [
-      target.name ?? target.userName,
+      target.name,
       target.departmentName,
       target.role ? t(`enum.role.${target.role}`) : undefined,
       target.level != null ? t('desk.escalation.levelN', { level: target.level }) : undefined,
@@ -295,9 +284,13 @@ export function TicketActions({ ticket }: { ticket: Ticket }) {
                       ? t('desk.escalation.toOwner')
                       : t('desk.escalation.withManager')
                   }
-                  rules={[{ required: true, message: t('validation.required') }]}
+                  rules={
+                    escalationKind === 'time' ? [{ required: true, message: t('validation.required') }] : []
+                  }
+                  extra={escalationKind === 'person' ? t('desk.escalation.nextHint') : undefined}
                 >
                   <Select
+                    allowClear
                     loading={targets.isLoading}
                     options={targetOptions}
                     notFoundContent={t('desk.escalation.noTargets')}

@@ -21,13 +21,11 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { idempotencyKey, newScope } from '../../api/client';
 import { DrawerFormActions } from '../../components/DrawerFormActions';
-import { desk, itemsOf, type Page, type Ticket, type TicketMessage } from '../../components/desk/deskApi';
+import { desk, itemsOf, type Page, type PortalTicket } from '../../components/desk/deskApi';
 import { TicketStatusTag, TicketTypeTag } from '../../components/desk/DeskTags';
 import { useCategories, useCategoryName } from '../../components/desk/useDesk';
 import { applyFieldErrors, errorText } from '../../lib/forms';
 import { formatDateTime } from '../../lib/time';
-
-type PortalTicket = Ticket & { messages?: TicketMessage[] };
 
 interface RequestForm {
   type: 'inquiry' | 'complaint';
@@ -47,7 +45,7 @@ export function PortalTickets() {
   const [openId, setOpenId] = useState<string | null>(null);
   const list = useQuery({
     queryKey: ['portal', 'tickets'],
-    queryFn: () => desk.get<Page<PortalTicket> | PortalTicket[]>('/api/portal/tickets', { limit: 100 }),
+    queryFn: () => desk.get<Page<Omit<PortalTicket, 'messages'>>>('/api/portal/tickets', { limit: 100 }),
     refetchInterval: 60_000,
   });
   const rows = itemsOf(list.data);
@@ -68,7 +66,7 @@ export function PortalTickets() {
       }
     >
       {list.isError && <Typography.Text type="danger">{errorText(t, list.error)}</Typography.Text>}
-      <Table<PortalTicket>
+      <Table<Omit<PortalTicket, 'messages'>>
         rowKey="id"
         size="middle"
         loading={list.isLoading}
@@ -150,7 +148,7 @@ function NewRequestDrawer(props: { open: boolean; onClose: () => void; onCreated
         customerRequest: trimmed(v.customerRequest),
         shipmentRef: trimmed(v.shipmentRef),
       };
-      return desk.post<Ticket>('/api/portal/tickets', body, {
+      return desk.post<PortalTicket>('/api/portal/tickets', body, {
         'idempotency-key': idempotencyKey(scope, body),
       });
     },
