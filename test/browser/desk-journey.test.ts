@@ -229,7 +229,11 @@ describe('browser journey: a portal complaint goes through the desk, the warehou
     await expect.poll(() => page.getByTestId('ticket-owner').textContent()).toContain('王晓燕');
     const steps = await agent.get(`/api/tickets/${ticketId}/escalations`);
     expect(steps.body.items).toHaveLength(1);
-    expect(steps.body.items[0]).toMatchObject({ kind: 'place', place: '客户苏州工厂仓库', attendees: ['陈经理'] });
+    expect(steps.body.items[0]).toMatchObject({
+      kind: 'place',
+      place: '客户苏州工厂仓库',
+      attendees: ['陈经理'],
+    });
   });
 
   it('the warehouse user accepts it and returns the result', async () => {
