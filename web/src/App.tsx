@@ -147,22 +147,29 @@ export function App() {
                       </RequireUser>
                     }
                   />
-                  <Route
-                    path="/tickets/:id"
-                    element={
-                      <RequireUser staff>
-                        <TicketPage />
-                      </RequireUser>
-                    }
-                  />
-                  <Route
-                    path="/work-orders"
-                    element={
-                      <RequireUser staff>
-                        <WorkOrderQueuePage />
-                      </RequireUser>
-                    }
-                  />
+                  {/* Notices link tickets as /tickets/:id or /desk/tickets/:id, work orders as /work-orders/:id. */}
+                  {['/tickets/:id', '/desk/tickets/:id'].map((path) => (
+                    <Route
+                      key={path}
+                      path={path}
+                      element={
+                        <RequireUser staff>
+                          <TicketPage />
+                        </RequireUser>
+                      }
+                    />
+                  ))}
+                  {['/work-orders', '/work-orders/:id'].map((path) => (
+                    <Route
+                      key={path}
+                      path={path}
+                      element={
+                        <RequireUser staff>
+                          <WorkOrderQueuePage />
+                        </RequireUser>
+                      }
+                    />
+                  ))}
                   <Route
                     path="/review-queue"
                     element={

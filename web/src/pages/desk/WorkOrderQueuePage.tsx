@@ -1,9 +1,9 @@
 import { CheckOutlined, FormOutlined, UserAddOutlined } from '@ant-design/icons';
-import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Form, Input, Modal, Space, Table, Tabs, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { desk, type Page, type WorkOrder } from '../../components/desk/deskApi';
 import { WorkOrderStatusTag } from '../../components/desk/DeskTags';
 import { PageHeader } from '../../components/PageHeader';
@@ -24,13 +24,32 @@ export function WorkOrderQueuePage() {
   const queryClient = useQueryClient();
   const departmentName = useDepartmentName();
   const [params, setParams] = useSearchParams();
-  const tab = (params.get('tab') as Tab) ?? 'pending';
+  // A notice links one work order (/work-orders/:id): open its tab and unfold it.
+  const { id: focusId } = useParams<{ id: string }>();
+  const focus = useQuery({
+    queryKey: ['desk', 'workOrders', focusId],
+    enabled: !!focusId,
+    queryFn: () => desk.get<WorkOrder>(`/api/work-orders/${focusId}`),
+  });
+  const focusTab: Tab | undefined = focus.data
+    ? focus.data.overdue
+      ? 'overdue'
+      : focus.data.status === 'cancelled'
+        ? undefined
+        : (focus.data.status as Tab)
+    : undefined;
+  const tab = (params.get('tab') as Tab) ?? focusTab ?? 'pending';
+  const [expanded, setExpanded] = useState<readonly React.Key[]>(focusId ? [focusId] : []);
   const operations = me.role === 'operations';
   const [departmentId, setDepartmentId] = useState<string | null>(
     operations ? null : (me.departmentId ?? null),
   );
   const [dialog, setDialog] = useState<Dialog>(null);
   const [form] = Form.useForm<{ text: string }>();
+  // Staff opening another department's order see that department's queue.
+  useEffect(() => {
+    if (!operations && focus.data) setDepartmentId(focus.data.departmentId);
+  }, [operations, focus.data]);
 
   useEffect(() => {
     if (dialog) form.resetFields();
@@ -130,7 +149,10 @@ export function WorkOrderQueuePage() {
           pagination={false}
           scroll={{ x: 1400 }}
           tableLayout="fixed"
+          rowClassName={(order) => (order.id === focusId ? 'ant-table-row-selected' : '')}
           expandable={{
+            expandedRowKeys: expanded,
+            onExpandedRowsChange: setExpanded,
             expandedRowRender: (order) => (
               <div>
                 <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }}>
