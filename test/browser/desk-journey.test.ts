@@ -240,6 +240,15 @@ describe('browser journey: a portal complaint goes through the desk, the warehou
     const page = await loginAs(warehouseUser, '/');
     // Operations staff get the work-order queue, not the service desk.
     await expect.poll(() => page.getByRole('menuitem', { name: '服务台' }).count()).toBe(0);
+    // The bell tells them about the new work order and opens it in the department's queue.
+    await expect.poll(() => page.getByTestId('notification-bell').textContent()).toContain('1');
+    await page.getByTestId('notification-bell').click();
+    await page.getByTestId('notification-item').filter({ hasText: SUBJECT }).click();
+    await page.waitForURL('**/work-orders/*');
+    await page.getByTestId('work-order-table').getByText(INSTRUCTIONS).first().waitFor();
+    await expect
+      .poll(async () => (await warehouseUser.get('/api/notifications?unread=true')).body.unreadCount)
+      .toBe(0);
     await page.getByRole('menuitem', { name: '部门工单' }).click();
     await page.waitForURL('**/work-orders');
     const table = page.getByTestId('work-order-table');

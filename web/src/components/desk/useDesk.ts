@@ -45,3 +45,13 @@ export function useRefreshTicket(id: string | undefined) {
       queryClient.invalidateQueries({ queryKey: ['desk', 'workOrders'] }),
     ]);
 }
+
+/** A category's name in the user's language by id (the server's categoryName is the Chinese one). */
+export function useCategoryLabel(): (id: string | null | undefined, fallback?: string | null) => string {
+  const categories = useCategories();
+  const name = useCategoryName();
+  return (id, fallback) => {
+    const category = categories.data?.find((c) => c.id === id);
+    return category ? name(category) : (fallback ?? '—');
+  };
+}

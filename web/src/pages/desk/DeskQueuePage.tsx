@@ -8,7 +8,7 @@ import { desk, type Page, type Ticket } from '../../components/desk/deskApi';
 import { TICKET_STATUSES, TICKET_TYPES } from '../../components/desk/deskEnums';
 import { SeverityTag, TicketStatusTag, TicketTypeTag } from '../../components/desk/DeskTags';
 import { SlaCountdown } from '../../components/desk/SlaCountdown';
-import { useCategories, useCategoryName } from '../../components/desk/useDesk';
+import { useCategories, useCategoryLabel, useCategoryName } from '../../components/desk/useDesk';
 import { PageHeader } from '../../components/PageHeader';
 import { useMe } from '../../lib/auth';
 import { errorText } from '../../lib/forms';
@@ -36,6 +36,7 @@ export function DeskQueuePage() {
   const [creating, setCreating] = useState(false);
   const categories = useCategories();
   const categoryName = useCategoryName();
+  const categoryLabel = useCategoryLabel();
 
   const filters: Record<string, unknown> = { type, status, categoryId, q: q || undefined, limit: 50 };
   if (tab === 'mine' || tab === 'team' || tab === 'all') filters.view = tab;
@@ -185,8 +186,7 @@ export function DeskQueuePage() {
               title: t('desk.ticket.category'),
               dataIndex: 'categoryName',
               width: 110,
-              render: (v: string | null, row) =>
-                v ?? categoryName(categories.data?.find((c) => c.id === row.categoryId)),
+              render: (v: string | null, row) => categoryLabel(row.categoryId, v),
             },
             {
               title: t('desk.ticket.severity'),

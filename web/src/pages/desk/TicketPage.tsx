@@ -7,7 +7,7 @@ import { ApiError } from '../../api/client';
 import { itemsOf, type Page, type TicketSla, type WorkOrder } from '../../components/desk/deskApi';
 import { SeverityTag, TicketStatusTag, TicketTypeTag } from '../../components/desk/DeskTags';
 import { SlaCountdown } from '../../components/desk/SlaCountdown';
-import { useTicket, useTicketPart } from '../../components/desk/useDesk';
+import { useCategoryLabel, useTicket, useTicketPart } from '../../components/desk/useDesk';
 import { PageHeader } from '../../components/PageHeader';
 import { useMe } from '../../lib/auth';
 import { errorText } from '../../lib/forms';
@@ -29,6 +29,7 @@ export function TicketPage() {
   const workOrders = useTicketPart<Page<WorkOrder> | WorkOrder[]>(id, 'work-orders');
   const [draft, setDraft] = useState<Draft>({ kind: 'reply', body: '' });
   const [tab, setTab] = useState('conversation');
+  const categoryLabel = useCategoryLabel();
 
   if (ticketQuery.isLoading) return <Skeleton active />;
   if (!ticketQuery.data) {
@@ -173,7 +174,7 @@ export function TicketPage() {
                   {t(`enum.channel.${ticket.channel}`, { defaultValue: ticket.channel })}
                 </Descriptions.Item>
                 <Descriptions.Item label={t('desk.ticket.category')}>
-                  {ticket.categoryName ?? '—'}
+                  {categoryLabel(ticket.categoryId, ticket.categoryName)}
                 </Descriptions.Item>
                 <Descriptions.Item label={t('desk.ticket.shipmentRef')}>
                   {ticket.shipmentRef ?? '—'}

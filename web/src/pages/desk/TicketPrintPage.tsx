@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { useUserNames } from '../../api/queries';
 import { itemsOf, type Page, type WorkOrder } from '../../components/desk/deskApi';
-import { useTicket, useTicketPart } from '../../components/desk/useDesk';
+import { useCategoryLabel, useTicket, useTicketPart } from '../../components/desk/useDesk';
 import { useDepartmentName } from '../../components/selects';
 import { errorText } from '../../lib/forms';
 import { formatDateTime } from '../../lib/time';
@@ -19,6 +19,7 @@ export function TicketPrintPage() {
   const orders = useTicketPart<Page<WorkOrder> | WorkOrder[]>(id, 'work-orders');
   const users = useUserNames();
   const departmentName = useDepartmentName();
+  const categoryLabel = useCategoryLabel();
 
   useEffect(() => {
     if (ticketQuery.data) document.title = `${t('desk.print.title')} ${ticketQuery.data.number}`;
@@ -78,7 +79,7 @@ export function TicketPrintPage() {
               <th>{t('desk.ticket.type')}</th>
               <td>{enumText('type', ticket.type)}</td>
               <th>{t('desk.ticket.category')}</th>
-              <td>{v(ticket.categoryName)}</td>
+              <td>{categoryLabel(ticket.categoryId, ticket.categoryName)}</td>
             </tr>
             <tr>
               <th>{t('desk.ticket.severity')}</th>

@@ -23,7 +23,7 @@ import { idempotencyKey, newScope } from '../../api/client';
 import { DrawerFormActions } from '../../components/DrawerFormActions';
 import { desk, itemsOf, type Page, type PortalTicket } from '../../components/desk/deskApi';
 import { TicketStatusTag, TicketTypeTag } from '../../components/desk/DeskTags';
-import { useCategories, useCategoryName } from '../../components/desk/useDesk';
+import { useCategories, useCategoryLabel, useCategoryName } from '../../components/desk/useDesk';
 import { applyFieldErrors, errorText } from '../../lib/forms';
 import { formatDateTime } from '../../lib/time';
 
@@ -218,6 +218,7 @@ function PortalTicketDrawer({ id, onClose }: { id: string | null; onClose: () =>
   const queryClient = useQueryClient();
   const [text, setText] = useState('');
   const [comment, setComment] = useState('');
+  const categoryLabel = useCategoryLabel();
   const ticket = useQuery({
     queryKey: ['portal', 'ticket', id],
     enabled: !!id,
@@ -274,7 +275,7 @@ function PortalTicketDrawer({ id, onClose }: { id: string | null; onClose: () =>
               <PortalStatusTag status={data.status} />
             </Descriptions.Item>
             <Descriptions.Item label={t('desk.ticket.category')}>
-              {data.categoryName ?? '—'}
+              {categoryLabel(data.categoryId, data.categoryName)}
             </Descriptions.Item>
             <Descriptions.Item label={t('desk.portal.filedAt')}>
               {formatDateTime(data.receivedAt)}
