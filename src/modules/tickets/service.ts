@@ -46,6 +46,7 @@ import { segment, toTsQuery } from '../customers/search.ts';
 import { contacts, customers } from '../customers/tables.ts';
 import { departments } from '../departments/tables.ts';
 import { followUps } from '../followups/tables.ts';
+import { responseTemplates } from '../knowledge/tables.ts';
 import { users } from '../users/tables.ts';
 import { workOrders } from '../workorders/tables.ts';
 import {
@@ -143,7 +144,6 @@ export interface ChangeOwnerInput {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const owners = alias(users, 'ticket_owner');
-const repeated = alias(tickets, 'repeated_ticket');
 
 /**
  * The SLA state of a ticket at `now`, as SQL so lists can filter on it:
@@ -179,26 +179,34 @@ export function ticketColumns() {
 export class TicketsService {
   constructor(readonly ctx: AppContext) {}
 
+  /**
+   * Ticket rows with the names people read. The names are scalar subqueries, not joins: with seven
+   * relations the planner spent 5–14 ms per list call choosing a join order (bench `desk`, 1 M
+   * tickets); each subquery is one primary-key probe and plans in well under a millisecond.
+   */
   selectViews(db: DbOrTx = this.ctx.db, now: Date = this.ctx.now()) {
+    // Written out in full: drizzle leaves columns unqualified in a one-table select, and inside a
+    // subquery an unqualified name could bind to the inner table.
+    const lookup = (select: string) => sql.raw(`(${select})`);
     return db
       .select({
         ...ticketColumns(),
-        customerName: customers.name,
-        contactName: contacts.name,
-        ownerName: owners.name,
-        categoryCode: ticketCategories.code,
-        categoryName: ticketCategories.name,
-        departmentName: departments.name,
-        repeatOfNumber: repeated.number,
+        customerName: sql<string>`${lookup('select c.name from customers c where c.id = tickets.customer_id')}`,
+        contactName: sql<
+          string | null
+        >`${lookup('select ct.name from contacts ct where ct.id = tickets.contact_id')}`,
+        ownerName: sql<string | null>`${lookup('select u.name from users u where u.id = tickets.owner_id')}`,
+        categoryCode: sql<string>`${lookup('select k.code from ticket_categories k where k.id = tickets.category_id')}`,
+        categoryName: sql<string>`${lookup('select k.name from ticket_categories k where k.id = tickets.category_id')}`,
+        departmentName: sql<
+          string | null
+        >`${lookup('select d.name from departments d where d.id = tickets.department_id')}`,
+        repeatOfNumber: sql<
+          string | null
+        >`${lookup('select r.number from tickets r where r.id = tickets.repeat_of_ticket_id')}`,
         slaState: slaStateSql(now),
       })
-      .from(tickets)
-      .innerJoin(customers, eq(customers.id, tickets.customerId))
-      .innerJoin(ticketCategories, eq(ticketCategories.id, tickets.categoryId))
-      .leftJoin(contacts, eq(contacts.id, tickets.contactId))
-      .leftJoin(owners, eq(owners.id, tickets.ownerId))
-      .leftJoin(departments, eq(departments.id, tickets.departmentId))
-      .leftJoin(repeated, eq(repeated.id, tickets.repeatOfTicketId));
+      .from(tickets);
   }
 
   async view(id: string, db: DbOrTx = this.ctx.db): Promise<TicketView | undefined> {
@@ -996,6 +1004,19 @@ export class TicketsService {
     }
     return this.ctx.db.transaction(async (tx) => {
       const current = await this.lock(tx, id);
+      // Again under the lock: the ticket may have been closed since it was read above.
+      if (input.kind === 'reply' && (current.status === 'new' || current.status === 'closed')) {
+        throw conflict(`A ticket in status "${current.status}" cannot be answered.`, {
+          ticketStatus: current.status,
+        });
+      }
+      if (input.templateId) {
+        const [template] = await tx
+          .select({ id: responseTemplates.id })
+          .from(responseTemplates)
+          .where(eq(responseTemplates.id, input.templateId));
+        if (!template) throw validationFailed([{ field: 'templateId', message: 'no such template' }]);
+      }
       const message = await this.addMessage(tx, id, input.kind, body, actor.id, input.templateId ?? null);
       const now = this.ctx.now();
       const set: Partial<typeof tickets.$inferInsert> = { updatedAt: now, version: current.version + 1 };
