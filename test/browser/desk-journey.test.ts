@@ -23,6 +23,7 @@ const RESULT = '监控显示装车时叉车刮碰，已对责任叉车司机培�
 const RESOLUTION = '经核查为我司装车刮碰所致，破损 1 箱按原价赔付，并已整改装车流程。';
 const MEASURES = '调取出库监控，核对装车记录；破损货物先行补发';
 const VERIFICATION = '一周后回访确认补发货物完好';
+const ANSWER = '外箱破损请在签收时拍照并注明，我司核实后 3 个工作日内按实际损失赔付。';
 const SHOTS = 'test-results/browser/desk';
 
 describe('browser journey: a portal complaint goes through the desk, the warehouse and back', () => {
@@ -34,6 +35,8 @@ describe('browser journey: a portal complaint goes through the desk, the warehou
   const contexts: BrowserContext[] = [];
   let customerId: string;
   let ticketId: string;
+  let articleId: string;
+  let templateId: string;
 
   const shot = (page: Page, name: string) =>
     page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
@@ -69,6 +72,26 @@ describe('browser journey: a portal complaint goes through the desk, the warehou
     expect(customer.status, JSON.stringify(customer.body)).toBe(201);
     customerId = customer.body.id;
     portal = await t.userClient('portal', { customerId, name: '陈经理' });
+
+    // A standard answer and an apology template for damage (破损), to be suggested beside the ticket.
+    const categories = await agent.get('/api/ticket-categories');
+    const damage = categories.body.find((c: { code: string }) => c.code === 'damage').id;
+    const article = await t.admin.post('/api/knowledge-articles', {
+      topic: 'claims',
+      question: '货物外箱破损如何赔偿？',
+      answer: ANSWER,
+      categoryId: damage,
+    });
+    expect(article.status, JSON.stringify(article.body)).toBe(201);
+    articleId = article.body.id;
+    const template = await t.admin.post('/api/response-templates', {
+      kind: 'apology',
+      title: '破损致歉',
+      body: '{{customer.name}}您好，对货物破损给您带来的不便深表歉意。',
+      categoryId: damage,
+    });
+    expect(template.status, JSON.stringify(template.body)).toBe(201);
+    templateId = template.body.id;
 
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -138,6 +161,21 @@ describe('browser journey: a portal complaint goes through the desk, the warehou
     await expect.poll(() => page.getByTestId('ticket-owner').textContent()).toContain('王晓燕');
     await expect.poll(() => page.getByTestId('ticket-status').first().textContent()).toBe('处理中');
     await page.getByTestId('sla-resolution').waitFor();
+
+    // Suggestions: the apology template is filled from the ticket, the standard answer goes in as written.
+    const suggestions = page.getByTestId('suggestions');
+    await suggestions.getByText('破损致歉').waitFor();
+    await suggestions.getByRole('button', { name: /插\s*入/ }).click();
+    await expect
+      .poll(() => page.getByTestId('reply-text').inputValue())
+      .toBe(`${CUSTOMER}您好，对货物破损给您带来的不便深表歉意。`);
+    await suggestions.getByText('货物外箱破损如何赔偿？').click();
+    await suggestions.getByRole('button', { name: /使\s*用/ }).click();
+    await expect.poll(() => page.getByTestId('reply-text').inputValue()).toContain(ANSWER);
+    await expect
+      .poll(async () => (await agent.get(`/api/knowledge-articles/${articleId}`)).body.usageCount)
+      .toBe(1);
+    expect((await agent.get(`/api/response-templates/${templateId}`)).body.usageCount).toBe(1);
 
     // A public reply, then an internal note the customer must never see.
     await page.getByTestId('reply-text').fill(REPLY);
