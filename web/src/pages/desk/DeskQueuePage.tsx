@@ -15,7 +15,7 @@ import { errorText } from '../../lib/forms';
 import { formatDateTime } from '../../lib/time';
 import { NewTicketDrawer } from './NewTicketDrawer';
 
-type Tab = 'mine' | 'team' | 'all' | 'breaching' | 'breached' | 'new';
+type Tab = 'mine' | 'team' | 'all' | 'breaching' | 'breached' | 'new' | 'repeats';
 /** Every status but closed: the default of the lists. */
 const ACTIVE = 'new,open,waiting_customer,resolved';
 
@@ -43,6 +43,7 @@ export function DeskQueuePage() {
   if (tab === 'breaching') Object.assign(filters, { view: wide, sla: 'breaching_soon' });
   if (tab === 'breached') Object.assign(filters, { view: wide, sla: 'breached' });
   if (tab === 'new') Object.assign(filters, { view: 'all', status: 'new' });
+  if (tab === 'repeats') Object.assign(filters, { view: wide, repeat: true });
 
   const list = useInfiniteQuery({
     queryKey: ['desk', 'tickets', filters],
@@ -60,6 +61,7 @@ export function DeskQueuePage() {
     { key: 'breaching', label: t('desk.queue.tabs.breaching') },
     { key: 'breached', label: t('desk.queue.tabs.breached') },
     { key: 'new', label: t('desk.queue.tabs.new') },
+    ...(leads ? [{ key: 'repeats', label: t('desk.queue.tabs.repeats') }] : []),
   ];
 
   return (
