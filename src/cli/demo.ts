@@ -413,7 +413,19 @@ export async function loadDemoIfEmpty(ctx: AppContext, print: (line: string) => 
   print(
     `Demo data loaded: ${stats.customers} customers, ${stats.contacts} contacts, ${stats.interactions} interactions, ${stats.followUps} follow-ups in ${(stats.ms / 1000).toFixed(1)} s.`,
   );
-  const desk = await loadDeskDemo(ctx, { seed: DEFAULT_DEMO_SEED, customers: DEFAULT_DEMO_CUSTOMERS });
+  await loadDeskDemoIfEmpty(ctx, DEFAULT_DEMO_SEED, print);
+}
+
+/**
+ * The service desk's demo (tickets, work orders, promises, standard answers) over the first few
+ * hundred demo customers, once: it does nothing when any ticket exists.
+ */
+export async function loadDeskDemoIfEmpty(
+  ctx: AppContext,
+  seed: string,
+  print: (line: string) => void,
+): Promise<void> {
+  const desk = await loadDeskDemo(ctx, { seed, customers: DEFAULT_DEMO_CUSTOMERS });
   if (desk) {
     print(
       `Service desk demo: ${desk.tickets} tickets, ${desk.workOrders} work orders, ${desk.commitments} commitments, ${desk.followUps} follow-up visits, ${desk.articles} standard answers, ${desk.templates} templates in ${(desk.ms / 1000).toFixed(1)} s.`,

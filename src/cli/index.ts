@@ -3,7 +3,13 @@ import { ROLES, type Role } from '../modules/users/tables.ts';
 import { buildApp } from '../server/app.ts';
 import { ensureFirstAdmin } from '../server/bootstrap.ts';
 import { closeContext, createContext } from '../server/runtime.ts';
-import { DEFAULT_DEMO_CUSTOMERS, DEFAULT_DEMO_SEED, loadDemoIfEmpty, runDemo } from './demo.ts';
+import {
+  DEFAULT_DEMO_CUSTOMERS,
+  DEFAULT_DEMO_SEED,
+  loadDemoIfEmpty,
+  loadDeskDemoIfEmpty,
+  runDemo,
+} from './demo.ts';
 import { countExportable, exportCustomers, openOutput } from './export-customers.ts';
 import { formatProblem, importCustomersFile } from './import-customers.ts';
 import { progressBar } from './progress.ts';
@@ -82,7 +88,7 @@ program
 program
   .command('demo')
   .description(
-    'load generated demo customers (with contacts, interactions and follow-ups) into the configured database; ' +
+    'load generated demo customers (with contacts, interactions and follow-ups, and once a service desk of tickets, work orders and promises) into the configured database; ' +
       'the same seed always gives the same customers, and a second run of a seed continues or does nothing',
   )
   .option(
@@ -116,6 +122,7 @@ program
             `${stats.followUps} follow-ups in ${seconds.toFixed(1)} s (${Math.round(stats.customers / seconds)} customers/s, ${ctx.database.kind}).`,
         );
       }
+      await loadDeskDemoIfEmpty(ctx, options.seed, (line) => console.log(line));
     } catch (error) {
       bar.stop();
       console.error((error as Error).message);

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, loadDemoIfEmpty, runDemo } from '../../src/cli/demo.ts';
+import { DEMO_PASSWORD, loadDemoIfEmpty, loadDeskDemoIfEmpty, runDemo } from '../../src/cli/demo.ts';
 import { Client, type TestApp, startTestApp } from '../support/harness.ts';
 
 let t: TestApp;
@@ -83,9 +83,15 @@ describe('demo data on an empty database', () => {
       departments: await count('departments'),
       interactions: await count('interactions'),
       followUps: await count('follow_ups'),
+      tickets: await count('tickets'),
+      workOrders: await count('work_orders'),
     };
+    expect(before.tickets).toBeGreaterThan(100);
+    expect(before.workOrders).toBeGreaterThan(10);
     const output: string[] = [];
     await loadDemoIfEmpty(t.ctx, (line) => output.push(line));
+    // `liaison demo` asks for the desk too; with tickets present it adds none.
+    await loadDeskDemoIfEmpty(t.ctx, 'another-seed', (line) => output.push(line));
     expect(output).toEqual([]);
     expect({
       customers: await count('customers'),
@@ -93,6 +99,8 @@ describe('demo data on an empty database', () => {
       departments: await count('departments'),
       interactions: await count('interactions'),
       followUps: await count('follow_ups'),
+      tickets: await count('tickets'),
+      workOrders: await count('work_orders'),
     }).toEqual(before);
   });
 
