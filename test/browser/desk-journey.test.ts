@@ -398,4 +398,40 @@ describe('browser journey: a portal complaint goes through the desk, the warehou
     const kinds = tasks.body.items.map((f: { kind: string }) => f.kind).sort();
     expect(kinds).toEqual(['post_complaint', 'second_visit']);
   });
+  it('a portal user rejects a proposed resolution and the ticket goes back to the agent', async () => {
+    const categories = await agent.get('/api/ticket-categories');
+    const delay = categories.body.find((c: { code: string }) => c.code === 'delay').id;
+    const created = await agent.post('/api/tickets', {
+      type: 'complaint',
+      channel: 'phone',
+      customerId,
+      categoryId: delay,
+      severity: 'normal',
+      subject: '深圳至苏州干线延误两天',
+      customerWords: '货晚到两天，影响产线',
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const resolved = await agent.post(`/api/tickets/${created.body.id}/resolve`, {
+      resolution: '已调整干线班次，今后提前一天发车',
+    });
+    expect(resolved.status, JSON.stringify(resolved.body)).toBe(200);
+
+    const page = await loginAs(portal, '/portal');
+    await page
+      .getByTestId('portal-tickets')
+      .getByRole('row')
+      .filter({ hasText: '深圳至苏州干线延误两天' })
+      .click();
+    const confirm = page.getByTestId('portal-confirm');
+    await confirm.getByTestId('portal-resolution').getByText('已调整干线班次').waitFor();
+    await confirm.getByRole('textbox').fill('班次调整不能弥补这次的损失，请给出补偿方案');
+    await page.getByTestId('portal-reject').click();
+    await page.getByText('已反馈，我们会继续处理').waitFor();
+    await expect.poll(() => page.getByTestId('portal-confirm').count()).toBe(0);
+    await page.getByTestId('portal-ticket').getByText('处理中').waitFor();
+    await shot(page, '09-portal-rejected');
+
+    const ticket = await agent.get(`/api/tickets/${created.body.id}`);
+    expect(ticket.body.status).toBe('open');
+  });
 });
