@@ -434,4 +434,34 @@ describe('browser journey: a portal complaint goes through the desk, the warehou
     const ticket = await agent.get(`/api/tickets/${created.body.id}`);
     expect(ticket.body.status).toBe('open');
   });
+  it('an agent records a phone inquiry from the new-ticket drawer and owns it', async () => {
+    const page = agentPage;
+    await page.getByRole('menuitem', { name: '服务台' }).click();
+    await page.waitForURL('**/desk');
+    await page.getByTestId('ticket-create').click();
+    const drawer = page.getByRole('dialog').filter({ hasText: '新建工单' });
+    await drawer.waitFor();
+    await drawer.locator('.ant-radio-button-wrapper', { hasText: '咨询' }).click();
+    await drawer.getByLabel('客户', { exact: true }).click();
+    await page.keyboard.type('恒通');
+    await page.locator('.ant-select-item-option', { hasText: CUSTOMER }).click();
+    await drawer.getByLabel('类别').click();
+    await page.locator('.ant-select-item-option', { hasText: '费用' }).click();
+    await drawer.getByLabel('主题').fill('询问 11 月仓储费账单明细');
+    await drawer.getByLabel('客户原话').fill('11 月账单仓储费比上月多了 30%，想了解明细');
+    await drawer.getByLabel('线路').fill('CNSZX-CNSZV');
+    await page.getByTestId('ticket-save').click();
+    await page.waitForURL(/\/tickets\/[0-9a-f-]{36}$/);
+    await expect.poll(() => page.getByTestId('ticket-owner').textContent()).toContain('王晓燕');
+    await expect.poll(() => page.getByTestId('ticket-status').first().textContent()).toBe('处理中');
+    const id = page.url().split('/').pop();
+    const ticket = await agent.get(`/api/tickets/${id}`);
+    expect(ticket.body).toMatchObject({
+      type: 'inquiry',
+      channel: 'phone',
+      customerId,
+      ownerId: agent.user.id,
+      lane: 'CNSZX-CNSZV',
+    });
+  });
 });
