@@ -1,5 +1,6 @@
 import {
   ArrowUpOutlined,
+  EditOutlined,
   CheckCircleOutlined,
   CheckOutlined,
   PauseCircleOutlined,
@@ -21,6 +22,7 @@ import { UserSelect } from '../../components/selects';
 import { useMe } from '../../lib/auth';
 import { applyFieldErrors, errorText } from '../../lib/forms';
 import { fromPicker } from '../../lib/time';
+import { EditTicketDrawer } from './EditTicketDrawer';
 
 type Dialog = 'wait' | 'resolve' | 'close' | 'reopen' | 'transfer' | 'escalate' | null;
 
@@ -31,6 +33,7 @@ export function TicketActions({ ticket }: { ticket: Ticket }) {
   const { message } = App.useApp();
   const refresh = useRefreshTicket(ticket.id);
   const [dialog, setDialog] = useState<Dialog>(null);
+  const [editing, setEditing] = useState(false);
   const [form] = Form.useForm();
   const escalationKind = Form.useWatch('kind', form) as string | undefined;
   const closeMode = Form.useWatch('mode', form) as string | undefined;
@@ -197,12 +200,18 @@ export function TicketActions({ ticket }: { ticket: Ticket }) {
             {t('desk.actions.escalate')}
           </Button>
         )}
+        {mayWork && status !== 'closed' && (
+          <Button icon={<EditOutlined />} onClick={() => setEditing(true)} data-testid="ticket-edit">
+            {t('desk.edit.button')}
+          </Button>
+        )}
         <Link to={`/tickets/${ticket.id}/print`} target="_blank">
           <Button icon={<PrinterOutlined />} data-testid="ticket-print">
             {t('desk.actions.print')}
           </Button>
         </Link>
       </Space>
+      <EditTicketDrawer open={editing} onClose={() => setEditing(false)} ticket={ticket} />
       <Modal
         open={!!dialog}
         title={dialog ? t(`desk.actions.${dialog}`) : undefined}
