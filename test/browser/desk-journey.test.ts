@@ -29,6 +29,7 @@ const SHOTS = 'test-results/browser/desk';
 describe('browser journey: a portal complaint goes through the desk, the warehouse and back', () => {
   let t: TestApp;
   let agent: Client;
+  let supervisor: Client;
   let warehouseUser: Client;
   let portal: Client;
   let browser: Browser;
@@ -68,6 +69,9 @@ describe('browser journey: a portal complaint goes through the desk, the warehou
       warehouseUser = await t.userClient('operations', { departmentId: warehouse.id, name: '赵仓管' });
     });
     agent = await t.userClient('agent', { departmentId: centre.id, name: '王晓燕' });
+    supervisor = await t.userClient('supervisor', { departmentId: centre.id, name: '刘主管' });
+    const head = await t.admin.patch(`/api/departments/${centre.id}`, { headUserId: supervisor.user.id });
+    expect(head.status, JSON.stringify(head.body)).toBe(200);
     const customer = await agent.post('/api/customers', { name: CUSTOMER, stage: 'active', valueClass: 'A' });
     expect(customer.status, JSON.stringify(customer.body)).toBe(201);
     customerId = customer.body.id;
@@ -473,5 +477,37 @@ describe('browser journey: a portal complaint goes through the desk, the warehou
     await page.getByText('已保存').first().waitFor();
     await expect.poll(async () => (await agent.get(`/api/tickets/${id}`)).body.severity).toBe('high');
     expect((await agent.get(`/api/tickets/${id}`)).body.version).toBe(ticket.body.version + 1);
+  });
+  it('换人: the agent escalates to the head of the department, who then owns the ticket', async () => {
+    const categories = await agent.get('/api/ticket-categories');
+    const attitude = categories.body.find((c: { code: string }) => c.code === 'attitude').id;
+    const created = await agent.post('/api/tickets', {
+      type: 'complaint',
+      channel: 'phone',
+      customerId,
+      categoryId: attitude,
+      severity: 'high',
+      subject: '司机送货态度恶劣',
+      customerWords: '司机卸货时与仓管争吵',
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const page = agentPage;
+    await page.goto(`${t.baseUrl}/tickets/${created.body.id}`);
+    await page.getByTestId('ticket-escalate').click();
+    const modal = page.getByRole('dialog').filter({ hasText: '升级方式' });
+    await modal.waitFor();
+    // The next head up is proposed.
+    await modal.getByText(/刘主管/).waitFor();
+    await modal.getByLabel('升级原因').fill('客户要求主管出面处理');
+    await page.getByTestId('action-confirm').click();
+    await page.getByText('升级已记录').waitFor();
+    await expect.poll(() => page.getByTestId('ticket-owner').textContent()).toContain('刘主管');
+    await page.getByRole('tab', { name: '升级记录' }).click();
+    await page.getByTestId('escalation-ladder').getByText('第 1 级').waitFor();
+    await page.getByRole('tab', { name: '负责人变更' }).click();
+    await page.getByTestId('ownership-history').getByText('升级').waitFor();
+    await shot(page, '10-escalated');
+    const ticket = await agent.get(`/api/tickets/${created.body.id}`);
+    expect(ticket.body).toMatchObject({ ownerId: supervisor.user.id, escalationLevel: 1 });
   });
 });
