@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { categoryIds, openTicket, setDepartmentHead } from '../support/desk-factories.ts';
+import { categoryIds, openTicket, setDepartmentHead, ticketAction } from '../support/desk-factories.ts';
 import {
   type CustomerRow,
   type Organisation,
@@ -19,7 +19,7 @@ let customer: CustomerRow;
 let otherCustomer: CustomerRow;
 let categories: Record<string, string>;
 let portal: Client;
-let _otherPortal: Client;
+let otherPortal: Client;
 
 const future = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
 const cursorOf = (values: unknown) => Buffer.from(JSON.stringify(values)).toString('base64url');
@@ -41,7 +41,7 @@ beforeAll(async () => {
   await setDepartmentHead(t, org.teamA.id, org.supervisor.user.id);
   await setDepartmentHead(t, org.centre.id, org.centreSupervisor.user.id);
   portal = await portalUser(t, customer.id);
-  _otherPortal = await portalUser(t, otherCustomer.id);
+  otherPortal = await portalUser(t, otherCustomer.id);
 });
 afterAll(async () => {
   await t?.close();
@@ -449,5 +449,447 @@ describe('bad input on the service-desk endpoints answers a 4xx problem, never a
       ),
     );
     expect([...wrong, ...adminWrong]).toEqual([]);
+  });
+});
+
+describe('access: nothing internal reaches a portal user, other departments or other agents', () => {
+  const SECRETS = {
+    note: 'QA内部备注-甲一',
+    measures: 'QA整改措施-乙二',
+    instructions: 'QA派单说明-丙三',
+    workNote: 'QA派单备注-丁四',
+    place: 'QA换地地点-戊五',
+    promise: 'QA承诺内容-己六',
+    transfer: 'QA转交原因-庚七',
+    wait: 'QA等待原因-辛八',
+    person: 'QA责任人-壬九',
+  };
+  let ticket: any;
+  let order: any;
+  let commitment: any;
+
+  beforeAll(async () => {
+    ticket = await newTicket(org.agent, { subject: '破损投诉（访问测试）' });
+    const note = await org.agent.post(`/api/tickets/${ticket.id}/messages`, {
+      kind: 'note',
+      body: SECRETS.note,
+    });
+    expect(note.status).toBe(201);
+    const card = await org.agent.patch(
+      `/api/tickets/${ticket.id}`,
+      { rootCause: 'people', measures: SECRETS.measures, responsiblePerson: SECRETS.person },
+      { 'If-Match': `"${(await org.agent.get(`/api/tickets/${ticket.id}`)).body.version}"` },
+    );
+    expect(card.status, JSON.stringify(card.body)).toBe(200);
+    const dispatched = await org.agent.post(`/api/tickets/${ticket.id}/work-orders`, {
+      departmentId: org.airExport.id,
+      dueAt: future(24),
+      instructions: SECRETS.instructions,
+    });
+    expect(dispatched.status).toBe(201);
+    order = dispatched.body;
+    expect(
+      (await org.operations.post(`/api/work-orders/${order.id}/notes`, { body: SECRETS.workNote })).status,
+    ).toBe(201);
+    const step = await org.agent.post(`/api/tickets/${ticket.id}/escalations`, {
+      kind: 'place',
+      reason: '客户要求当面沟通',
+      place: SECRETS.place,
+    });
+    expect(step.status, JSON.stringify(step.body)).toBe(201);
+    const promised = await org.agent.post('/api/commitments', {
+      customerId: customer.id,
+      ticketId: ticket.id,
+      promise: SECRETS.promise,
+      dueAt: future(72),
+    });
+    expect(promised.status, JSON.stringify(promised.body)).toBe(201);
+    commitment = promised.body;
+    await ticketAction(org.agent, ticket.id, 'wait', { reason: SECRETS.wait });
+    await ticketAction(org.agent, ticket.id, 'resume');
+    await ticketAction(org.agent, ticket.id, 'transfer', {
+      toUserId: org.teammate.user.id,
+      reason: SECRETS.transfer,
+    });
+  });
+
+  const leaks = (body: unknown) => {
+    const text = JSON.stringify(body ?? '');
+    return Object.values(SECRETS).filter((secret) => text.includes(secret));
+  };
+
+  function readPaths(): string[] {
+    const id = ticket.id;
+    return [
+      `/api/tickets/${id}`,
+      `/api/tickets/${id}/messages`,
+      `/api/tickets/${id}/ownership`,
+      `/api/tickets/${id}/sla`,
+      `/api/tickets/${id}/escalations`,
+      `/api/tickets/${id}/escalation-targets`,
+      `/api/tickets/${id}/work-orders`,
+      `/api/tickets/${id}/suggestions`,
+      '/api/tickets?view=all',
+      '/api/tickets/repeats',
+      `/api/work-orders/${order.id}`,
+      `/api/work-orders/${order.id}/notes`,
+      '/api/work-orders',
+      `/api/commitments/${commitment.id}`,
+      '/api/commitments',
+      '/api/commitments/review',
+      `/api/customers/${customer.id}/timeline?limit=200`,
+      `/api/customers/${customer.id}/follow-ups`,
+      `/api/customers/${customer.id}/interactions`,
+      '/api/service-desk/measures?groupBy=customer',
+      '/api/notifications',
+      `/api/portal/tickets/${id}`,
+      '/api/portal/tickets',
+      `/api/audit?entityType=ticket&entityId=${id}`,
+    ];
+  }
+
+  it('the own company’s portal user reads its ticket but no note, card field, work order, step, promise or reason', async () => {
+    const found: string[] = [];
+    for (const path of readPaths()) {
+      const response = await portal.get(path);
+      if (response.status >= 500) found.push(`${path}: ${response.status}`);
+      const leaked = leaks(response.body);
+      if (leaked.length) found.push(`${path}: ${response.status} ${leaked.join(', ')}`);
+    }
+    expect(found).toEqual([]);
+    const own = await portal.get(`/api/portal/tickets/${ticket.id}`);
+    expect(own.status).toBe(200);
+    expect(own.body.messages.every((m: any) => m.kind === 'reply' || m.kind === 'customer')).toBe(true);
+  });
+
+  it('another company’s portal user gets 404 for the ticket everywhere, and cannot write to it', async () => {
+    const found: string[] = [];
+    for (const path of readPaths()) {
+      const response = await otherPortal.get(path);
+      if (response.status >= 500 || leaks(response.body).length) found.push(`${path}: ${response.status}`);
+      // 404, or the same refusal a made-up id gets (the endpoint is closed to portal users).
+      if (path.includes(ticket.id) && response.status !== 404) {
+        const unknown = await otherPortal.get(path.replace(ticket.id, randomUUID()));
+        if (response.status !== unknown.status || response.status !== 403)
+          found.push(`${path}: ${response.status}`);
+      }
+    }
+    const writes: Array<[string, unknown]> = [
+      [`/api/portal/tickets/${ticket.id}/messages`, { body: '我来插一句' }],
+      [`/api/portal/tickets/${ticket.id}/confirm`, { accepted: true }],
+      [`/api/tickets/${ticket.id}/messages`, { kind: 'note', body: 'x' }],
+      [`/api/tickets/${ticket.id}/take`, {}],
+      [`/api/tickets/${ticket.id}/escalations`, { kind: 'place', reason: 'x', place: 'y' }],
+      [
+        `/api/tickets/${ticket.id}/work-orders`,
+        { departmentId: org.airExport.id, dueAt: future(5), instructions: 'x' },
+      ],
+      [`/api/work-orders/${order.id}/notes`, { body: 'x' }],
+      [`/api/commitments/${commitment.id}/outcome`, { status: 'kept' }],
+    ];
+    for (const [path, body] of writes) {
+      const response = await otherPortal.post(path, body);
+      if (![403, 404].includes(response.status)) found.push(`POST ${path}: ${response.status}`);
+    }
+    expect(found).toEqual([]);
+  });
+
+  it('an operations user of another department sees none of the work order', async () => {
+    const other = org.otherOperations;
+    const found: string[] = [];
+    for (const path of [`/api/work-orders/${order.id}`, `/api/work-orders/${order.id}/notes`]) {
+      const response = await other.get(path);
+      if (response.status !== 404) found.push(`${path}: ${response.status}`);
+    }
+    const queue = await other.get('/api/work-orders');
+    expect(queue.status).toBe(200);
+    expect(queue.body.items.map((w: any) => w.id)).not.toContain(order.id);
+    const forced = await other.get(`/api/work-orders?departmentId=${org.airExport.id}`);
+    expect(forced.status).toBe(403);
+    const onTicket = await other.get(`/api/tickets/${ticket.id}/work-orders`);
+    expect(onTicket.status).toBe(200);
+    expect(onTicket.body.items).toEqual([]);
+    for (const action of ['accept', 'complete', 'cancel']) {
+      const body = action === 'accept' ? {} : action === 'complete' ? { result: 'x' } : { reason: 'x' };
+      const response = await other.post(`/api/work-orders/${order.id}/${action}`, body);
+      if (![403, 404].includes(response.status)) found.push(`${action}: ${response.status}`);
+    }
+    const note = await other.post(`/api/work-orders/${order.id}/notes`, { body: 'x' });
+    if (![403, 404].includes(note.status)) found.push(`note: ${note.status}`);
+    expect(found).toEqual([]);
+    expect((await org.operations.get(`/api/work-orders/${order.id}`)).body.status).toBe('pending');
+  });
+
+  it('an agent who does not own the ticket cannot work it (notes stay open to all staff)', async () => {
+    const fresh = await newTicket(org.agent);
+    const stranger = org.otherAgent;
+    const v = { 'If-Match': `"${fresh.version}"` };
+    const attempts: Array<[string, string, unknown, Record<string, string>?]> = [
+      ['PATCH', `/api/tickets/${fresh.id}`, { measures: 'x' }, v],
+      ['POST', `/api/tickets/${fresh.id}/messages`, { kind: 'reply', body: '您好' }],
+      ['POST', `/api/tickets/${fresh.id}/take`, {}],
+      ['POST', `/api/tickets/${fresh.id}/transfer`, { toUserId: stranger.user.id, reason: '我要' }],
+      ['POST', `/api/tickets/${fresh.id}/wait`, { reason: 'x' }],
+      ['POST', `/api/tickets/${fresh.id}/resolve`, { resolution: 'x' }],
+      ['POST', `/api/tickets/${fresh.id}/close`, { reason: 'x' }],
+      ['POST', `/api/tickets/${fresh.id}/escalations`, { kind: 'place', reason: 'x', place: 'y' }],
+      [
+        'POST',
+        `/api/tickets/${fresh.id}/work-orders`,
+        { departmentId: org.airExport.id, dueAt: future(5), instructions: 'x' },
+      ],
+    ];
+    const wrong: string[] = [];
+    for (const [method, path, body, headers] of attempts) {
+      const response = await stranger.request(method, path, body, headers ?? {});
+      if (response.status !== 403) wrong.push(`${method} ${path}: ${response.status}`);
+    }
+    expect(wrong).toEqual([]);
+    const after = await org.agent.get(`/api/tickets/${fresh.id}`);
+    expect(after.body.version).toBe(fresh.version);
+    expect(after.body.ownerId).toBe(org.agent.user.id);
+    expect(after.body.status).toBe(fresh.status);
+  });
+
+  it('admin-only settings refuse supervisors and agents', async () => {
+    const policies = (await t.admin.get('/api/sla-policies')).body;
+    const policyId = (Array.isArray(policies) ? policies : policies.items)[0].id;
+    const attempts: Array<[string, string, unknown]> = [
+      ['POST', '/api/ticket-categories', { code: 'qax', name: 'QA' }],
+      ['PATCH', `/api/ticket-categories/${categories.other}`, { name: '改名' }],
+      ['POST', '/api/sla-policies', { name: 'QA', firstResponseMinutes: 10, resolutionMinutes: 20 }],
+      ['PATCH', `/api/sla-policies/${policyId}`, { name: '改名' }],
+      ['DELETE', `/api/sla-policies/${policyId}`, undefined],
+      ['PUT', '/api/sla-calendar', (await t.admin.get('/api/sla-calendar')).body],
+      ['PUT', '/api/service-desk/settings', { 'tickets.reopenWindowDays': 1 }],
+      ['POST', '/api/response-templates', { kind: 'apology', title: 'QA', body: '您好' }],
+    ];
+    const wrong: string[] = [];
+    for (const client of [org.supervisor, org.agent, org.operations, portal]) {
+      for (const [method, path, body] of attempts) {
+        const response = await client.request(
+          method,
+          path,
+          body,
+          method === 'GET' ? {} : { 'If-Match': '"1"' },
+        );
+        if (![403, 404].includes(response.status))
+          wrong.push(`${client.user.role} ${method} ${path}: ${response.status}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+});
+
+describe('races: of two simultaneous changes exactly one wins', () => {
+  const statuses = (responses: Response[]) => responses.map((r) => r.status).sort();
+
+  it('two agents take the same new portal request', async () => {
+    const filed = await portal.post('/api/portal/tickets', {
+      type: 'complaint',
+      categoryId: categories.delay,
+      subject: '门户投诉（并发受理）',
+      customerWords: '货物晚到两天。',
+    });
+    expect(filed.status).toBe(201);
+    const results = await Promise.all([
+      org.agent.post(`/api/tickets/${filed.body.id}/take`, {}),
+      org.teammate.post(`/api/tickets/${filed.body.id}/take`, {}),
+    ]);
+    // The loser reads either the owned ticket (403: it has an owner now) or loses under the lock (409).
+    expect(statuses(results)[0]).toBe(200);
+    expect([403, 409]).toContain(statuses(results)[1]);
+    const winner = results.find((r) => r.status === 200)!.body.ownerId;
+    const history = await org.agent.get(`/api/tickets/${filed.body.id}/ownership`);
+    expect(history.body.map((h: any) => h.toUserId)).toEqual([winner]);
+  });
+
+  it('the owner sends the same ticket to two colleagues at once (a double click in two tabs)', async () => {
+    const ticket = await newTicket(org.agent);
+    const results = await Promise.all([
+      org.agent.post(`/api/tickets/${ticket.id}/transfer`, {
+        toUserId: org.teammate.user.id,
+        reason: '我休假',
+      }),
+      org.agent.post(`/api/tickets/${ticket.id}/transfer`, {
+        toUserId: org.otherAgent.user.id,
+        reason: '我休假',
+      }),
+    ]);
+    // The second no longer comes from the owner: 409 under the lock, or 403 when read after.
+    expect(statuses(results)[0]).toBe(200);
+    expect([403, 409]).toContain(statuses(results)[1]);
+    const history = await org.agent.get(`/api/tickets/${ticket.id}/ownership`);
+    expect(history.body.filter((h: any) => h.kind === 'transfer')).toHaveLength(1);
+  });
+
+  it('two closes of the same ticket', async () => {
+    const ticket = await newTicket(org.agent);
+    const results = await Promise.all([
+      org.agent.post(`/api/tickets/${ticket.id}/close`, { reason: '客户电话确认' }),
+      org.supervisor.post(`/api/tickets/${ticket.id}/close`, { reason: '主管关闭' }),
+    ]);
+    expect(statuses(results)).toEqual([200, 409]);
+    const messages = (await org.agent.get(`/api/tickets/${ticket.id}/messages`)).body;
+    expect(messages.filter((m: any) => m.kind === 'system' && m.body.includes('关闭'))).toHaveLength(1);
+  });
+
+  it('two operations colleagues accept the same work order', async () => {
+    const ticket = await newTicket(org.agent);
+    const colleague = await t.userClient('operations', { departmentId: org.airExport.id, name: '空出二号' });
+    const order = (
+      await org.agent.post(`/api/tickets/${ticket.id}/work-orders`, {
+        departmentId: org.airExport.id,
+        dueAt: future(8),
+        instructions: '核查破损',
+      })
+    ).body;
+    const results = await Promise.all([
+      org.operations.post(`/api/work-orders/${order.id}/accept`, {}),
+      colleague.post(`/api/work-orders/${order.id}/accept`, {}),
+    ]);
+    expect(statuses(results)).toEqual([200, 409]);
+  });
+
+  it('two saves of the complaint card from the same version: the second is 409 and nothing is lost', async () => {
+    const ticket = await newTicket(org.agent);
+    const v = { 'If-Match': `"${ticket.version}"` };
+    const results = await Promise.all([
+      org.agent.patch(`/api/tickets/${ticket.id}`, { measures: '措施甲' }, v),
+      org.supervisor.patch(`/api/tickets/${ticket.id}`, { verification: '回访乙' }, v),
+    ]);
+    expect(statuses(results)).toEqual([200, 409]);
+    const after = (await org.agent.get(`/api/tickets/${ticket.id}`)).body;
+    expect(after.version).toBe(ticket.version + 1);
+    const won = results.find((r) => r.status === 200)!.body;
+    expect([after.measures, after.verification]).toEqual([won.measures, won.verification]);
+  });
+
+  it('a reply racing a close never lands on the closed ticket unseen', async () => {
+    const ticket = await newTicket(org.agent);
+    const [close, reply] = await Promise.all([
+      org.agent.post(`/api/tickets/${ticket.id}/close`, { reason: '已处理' }),
+      org.agent.post(`/api/tickets/${ticket.id}/messages`, { kind: 'reply', body: '同时的回复' }),
+    ]);
+    expect(close.status).toBe(200);
+    const messages = (await org.agent.get(`/api/tickets/${ticket.id}/messages`)).body;
+    const closedAt = messages.findIndex((m: any) => m.kind === 'system' && m.body.includes('关闭'));
+    const replied = messages.findIndex((m: any) => m.body === '同时的回复');
+    // Either the reply came first, or it was refused.
+    if (reply.status === 201) expect(replied).toBeLessThan(closedAt);
+    else expect(reply.status).toBe(409);
+  });
+});
+
+describe('state machine: actions out of order are 409, not silently applied', () => {
+  it('refuses replies, work orders and escalations on a closed ticket, and a reopen past the window', async () => {
+    const ticket = await newTicket(org.agent);
+    await ticketAction(org.agent, ticket.id, 'close', { reason: '客户已无需处理' });
+    const attempts: Array<[string, unknown]> = [
+      [`/api/tickets/${ticket.id}/messages`, { kind: 'reply', body: '还在吗' }],
+      [
+        `/api/tickets/${ticket.id}/work-orders`,
+        { departmentId: org.airExport.id, dueAt: future(5), instructions: 'x' },
+      ],
+      [`/api/tickets/${ticket.id}/escalations`, { kind: 'place', reason: 'x', place: '客户处' }],
+      [`/api/tickets/${ticket.id}/escalations`, { kind: 'person', reason: 'x' }],
+      [`/api/tickets/${ticket.id}/wait`, { reason: 'x' }],
+      [`/api/tickets/${ticket.id}/resolve`, { resolution: 'x' }],
+      [`/api/tickets/${ticket.id}/close`, { reason: 'again' }],
+      [`/api/tickets/${ticket.id}/transfer`, { toUserId: org.teammate.user.id, reason: 'x' }],
+    ];
+    const wrong: string[] = [];
+    for (const [path, body] of attempts) {
+      const response = await org.agent.post(path, body);
+      if (response.status !== 409) wrong.push(`${path}: ${response.status}`);
+    }
+    expect(wrong).toEqual([]);
+    expect((await portal.post(`/api/portal/tickets/${ticket.id}/confirm`, { accepted: true })).status).toBe(
+      409,
+    );
+    expect((await portal.post(`/api/portal/tickets/${ticket.id}/messages`, { body: '补充' })).status).toBe(
+      409,
+    );
+
+    const { tickets } = await import('../../src/modules/tickets/tables.ts');
+    const { eq } = await import('drizzle-orm');
+    await t.ctx.db
+      .update(tickets)
+      .set({ closedAt: new Date(Date.now() - 400 * 86_400_000) })
+      .where(eq(tickets.id, ticket.id));
+    const late = await org.agent.post(`/api/tickets/${ticket.id}/reopen`, { reason: '客户又来电' });
+    expect(late.status).toBe(409);
+    expect((await org.agent.get(`/api/tickets/${ticket.id}`)).body.status).toBe('closed');
+  });
+
+  it('refuses closing, resolving and replying on a new (untaken) request, and confirming an unresolved one', async () => {
+    const filed = await portal.post('/api/portal/tickets', {
+      type: 'inquiry',
+      categoryId: categories.information,
+      subject: '门户咨询（状态测试）',
+      customerWords: '请问清关要多久？',
+    });
+    expect(filed.status).toBe(201);
+    const id = filed.body.id;
+    expect((await t.admin.post(`/api/tickets/${id}/close`, { reason: 'x' })).status).toBe(409);
+    expect((await t.admin.post(`/api/tickets/${id}/resolve`, { resolution: 'x' })).status).toBe(409);
+    expect((await t.admin.post(`/api/tickets/${id}/messages`, { kind: 'reply', body: 'x' })).status).toBe(
+      409,
+    );
+    expect((await portal.post(`/api/portal/tickets/${id}/confirm`, { accepted: true })).status).toBe(409);
+    expect((await org.agent.get(`/api/tickets/${id}`)).body.status).toBe('new');
+  });
+
+  it('resolving while waiting on the customer keeps the SLA clock stopped; the portal rejection starts it again', async () => {
+    const ticket = await newTicket(org.agent);
+    await ticketAction(org.agent, ticket.id, 'wait', { reason: '等客户提供照片' });
+    await ticketAction(org.agent, ticket.id, 'resolve', { resolution: '补发一台新设备' });
+    expect((await org.agent.get(`/api/tickets/${ticket.id}/sla`)).body.paused).toBe(true);
+    expect(
+      (await portal.post(`/api/portal/tickets/${ticket.id}/confirm`, { accepted: false, comment: '不行' }))
+        .status,
+    ).toBe(200);
+    const after = await org.agent.get(`/api/tickets/${ticket.id}`);
+    expect(after.body.status).toBe('open');
+    expect((await org.agent.get(`/api/tickets/${ticket.id}/sla`)).body.paused).toBe(false);
+  });
+
+  it('work orders: no complete after cancel, no accept after done', async () => {
+    const ticket = await newTicket(org.agent);
+    const dispatch = () =>
+      org.agent.post(`/api/tickets/${ticket.id}/work-orders`, {
+        departmentId: org.airExport.id,
+        dueAt: future(8),
+        instructions: '核查',
+      });
+    const first = (await dispatch()).body;
+    expect((await org.agent.post(`/api/work-orders/${first.id}/cancel`, { reason: '不需要了' })).status).toBe(
+      200,
+    );
+    expect((await org.operations.post(`/api/work-orders/${first.id}/complete`, { result: 'x' })).status).toBe(
+      409,
+    );
+    expect((await org.operations.post(`/api/work-orders/${first.id}/accept`, {})).status).toBe(409);
+    expect((await org.operations.post(`/api/work-orders/${first.id}/notes`, { body: 'x' })).status).toBe(409);
+    const second = (await dispatch()).body;
+    expect(
+      (await org.operations.post(`/api/work-orders/${second.id}/complete`, { result: '已核查' })).status,
+    ).toBe(200);
+    expect((await org.operations.post(`/api/work-orders/${second.id}/accept`, {})).status).toBe(409);
+    expect((await org.agent.post(`/api/work-orders/${second.id}/cancel`, { reason: 'x' })).status).toBe(409);
+  });
+
+  it('a promise awaiting approval gets no outcome', async () => {
+    const promised = await org.agent.post('/api/commitments', {
+      customerId: customer.id,
+      promise: '赔偿全部货值',
+      dueAt: future(48),
+      exceedsBottomLine: true,
+    });
+    expect(promised.status, JSON.stringify(promised.body)).toBe(201);
+    expect(promised.body.approvalStatus).toBe('pending');
+    const outcome = await org.agent.post(`/api/commitments/${promised.body.id}/outcome`, { status: 'kept' });
+    expect(outcome.status).toBe(409);
+    expect((await org.agent.get(`/api/commitments/${promised.body.id}`)).body.status).toBe('open');
   });
 });

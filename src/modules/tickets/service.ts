@@ -267,7 +267,9 @@ export class TicketsService {
   async changeOwner(tx: DbOrTx, input: ChangeOwnerInput): Promise<Ticket> {
     const before = await this.lock(tx, input.ticketId);
     if (before.status === 'closed') {
-      throw validationFailed([{ field: 'status', message: 'a closed ticket has no owner changes' }]);
+      throw conflict('A closed ticket has no owner changes; reopen it first.', {
+        ticketStatus: before.status,
+      });
     }
     const target = UUID.test(input.toUserId)
       ? (
@@ -962,6 +964,9 @@ export class TicketsService {
     return this.ctx.db.transaction(async (tx) => {
       const current = await this.lock(tx, id);
       if (version !== undefined && version !== current.version) throw staleVersion(current);
+      // The right to transfer was checked on the owner read above; a concurrent take-over or
+      // transfer moved the ticket, so this one would silently undo it.
+      if (current.ownerId !== before.ownerId) throw staleVersion(current);
       const row = await this.changeOwner(tx, {
         ticketId: id,
         toUserId: input.toUserId,
