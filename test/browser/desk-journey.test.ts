@@ -477,6 +477,23 @@ describe('browser journey: a portal complaint goes through the desk, the warehou
     await page.getByText('已保存').first().waitFor();
     await expect.poll(async () => (await agent.get(`/api/tickets/${id}`)).body.severity).toBe('high');
     expect((await agent.get(`/api/tickets/${id}`)).body.version).toBe(ticket.body.version + 1);
+
+    // Waiting on the customer pauses the SLA clocks; resuming starts them again.
+    await page.getByTestId('ticket-wait').click();
+    await page
+      .getByRole('dialog')
+      .filter({ hasText: '等待客户' })
+      .getByLabel('原因')
+      .fill('等客户提供账单编号');
+    await page.getByTestId('action-confirm').click();
+    await page.getByText('已暂停计时，等待客户回复').waitFor();
+    await expect.poll(() => page.getByTestId('ticket-status').first().textContent()).toBe('等待客户');
+    await expect.poll(() => page.getByTestId('sla-resolution').getAttribute('data-state')).toBe('paused');
+    await page.getByTestId('ticket-resume').click();
+    await page.getByText('已恢复处理').waitFor();
+    await expect.poll(() => page.getByTestId('sla-resolution').getAttribute('data-state')).toBe('running');
+    const sla = await agent.get(`/api/tickets/${id}/sla`);
+    expect(sla.body.pauses).toHaveLength(1);
   });
   it('换人: the agent escalates to the head of the department, who then owns the ticket', async () => {
     const categories = await agent.get('/api/ticket-categories');
