@@ -893,3 +893,125 @@ describe('state machine: actions out of order are 409, not silently applied', ()
     expect((await org.agent.get(`/api/commitments/${promised.body.id}`)).body.status).toBe('open');
   });
 });
+
+describe('references to another customer’s records, and calendars that cannot work', () => {
+  it('refuses a contact, ticket or commitment link that belongs to another customer', async () => {
+    const strangerContact = await org.agent.post(`/api/customers/${otherCustomer.id}/contacts`, {
+      name: '别家联系人',
+    });
+    expect(strangerContact.status).toBe(201);
+    const strangerTicket = await openTicket(org.agent, {
+      customerId: otherCustomer.id,
+      categoryId: categories.delay,
+    });
+    const ticket = await newTicket(org.agent);
+    const attempts: Array<[string, string, unknown, Record<string, string>?]> = [
+      [
+        'POST',
+        '/api/tickets',
+        {
+          type: 'complaint',
+          channel: 'phone',
+          customerId: customer.id,
+          contactId: strangerContact.body.id,
+          categoryId: categories.damage,
+          severity: 'normal',
+          subject: 's',
+          customerWords: 'w',
+        },
+      ],
+      [
+        'PATCH',
+        `/api/tickets/${ticket.id}`,
+        { contactId: strangerContact.body.id },
+        { 'If-Match': `"${ticket.version}"` },
+      ],
+      [
+        'POST',
+        '/api/commitments',
+        { customerId: customer.id, contactId: strangerContact.body.id, promise: 'x', dueAt: future(48) },
+      ],
+      [
+        'POST',
+        '/api/commitments',
+        { customerId: customer.id, ticketId: strangerTicket.id, promise: 'x', dueAt: future(48) },
+      ],
+    ];
+    const wrong: string[] = [];
+    for (const [method, path, body, headers] of attempts) {
+      const response = await org.agent.request(method, path, body, headers ?? {});
+      if (response.status !== 422)
+        wrong.push(`${method} ${path} ${JSON.stringify(body).slice(0, 60)}: ${response.status}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('answers impossible business calendars with 422 and keeps the old one', async () => {
+    const before = (await t.admin.get('/api/sla-calendar')).body;
+    const bad = [
+      { ...before, timeZone: 'Mars/Olympus' },
+      { ...before, weeklyHours: { ...before.weeklyHours, mon: [{ start: '18:00', end: '09:00' }] } },
+      { ...before, weeklyHours: { ...before.weeklyHours, mon: [{ start: '25:00', end: '26:00' }] } },
+      {
+        ...before,
+        weeklyHours: {
+          ...before.weeklyHours,
+          mon: [
+            { start: '09:00', end: '12:00' },
+            { start: '11:00', end: '13:00' },
+          ],
+        },
+      },
+      { ...before, weeklyHours: {}, holidays: before.holidays ?? [] },
+      { ...before, holidays: [{ date: '2026-02-30', name: '不存在' }] },
+      { ...before, holidays: [{ date: '0000-01-01', name: '零年' }] },
+    ];
+    const wrong: string[] = [];
+    for (const calendar of bad) {
+      const response = await t.admin.put('/api/sla-calendar', calendar);
+      if (![400, 422].includes(response.status))
+        wrong.push(`${JSON.stringify(calendar).slice(0, 160)}: ${response.status}`);
+    }
+    expect(wrong).toEqual([]);
+    expect((await t.admin.get('/api/sla-calendar')).body).toEqual(before);
+  });
+});
+
+describe('closing a ticket with work still out at a department', () => {
+  it('withdraws its open work orders: no longer in the queue, no result on a closed ticket, no overdue alarm', async () => {
+    const ticket = await newTicket(org.agent);
+    const dispatch = async () =>
+      (
+        await org.agent.post(`/api/tickets/${ticket.id}/work-orders`, {
+          departmentId: org.airExport.id,
+          dueAt: future(1),
+          instructions: '核查仓库监控',
+        })
+      ).body;
+    const pending = await dispatch();
+    const accepted = await dispatch();
+    expect((await org.operations.post(`/api/work-orders/${accepted.id}/accept`, {})).status).toBe(200);
+    await ticketAction(org.agent, ticket.id, 'close', { reason: '客户撤回投诉' });
+
+    for (const order of [pending, accepted]) {
+      const after = await org.operations.get(`/api/work-orders/${order.id}`);
+      expect(after.body.status).toBe('cancelled');
+      expect(
+        (await org.operations.post(`/api/work-orders/${order.id}/complete`, { result: '晚到的结果' })).status,
+      ).toBe(409);
+    }
+    const queue = await org.operations.get('/api/work-orders?status=pending');
+    expect(queue.body.items.map((w: any) => w.id)).not.toContain(pending.id);
+    expect(
+      await t.ctx.services.workOrders.flagOverdue(new Date(Date.now() + 2 * 3_600_000)),
+    ).toBeGreaterThanOrEqual(0);
+    const notices = (await org.operations.get('/api/notifications')).body.items;
+    expect(
+      notices.filter(
+        (n: any) => n.kind === 'work_order.overdue' && [pending.id, accepted.id].includes(n.refId),
+      ),
+    ).toEqual([]);
+    // the accepted one's assignee is told it was withdrawn
+    expect(notices.some((n: any) => n.kind === 'work_order.cancelled' && n.refId === accepted.id)).toBe(true);
+  });
+});

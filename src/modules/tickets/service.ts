@@ -1212,6 +1212,7 @@ export class TicketsService {
     settings: DeskSettings,
   ): Promise<void> {
     if (before.status === 'open') await this.sla.pause(tx, row.id, now, 'closed');
+    await this.ctx.services.workOrders.withdrawForClosedTicket(tx, actor, row.id);
     await this.scheduleVisits(tx, row, actor, now, settings);
     await this.ctx.services.timeline.add(
       tx,

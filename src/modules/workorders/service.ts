@@ -442,6 +442,56 @@ export class WorkOrdersService {
     });
   }
 
+  /**
+   * Inside the closing transaction of a ticket: its pending and accepted work orders are withdrawn
+   * (cancelled with the reason), so they leave the department queue, take no late result and raise
+   * no overdue alarm; an assignee who was working on one is told. Returns how many were withdrawn.
+   */
+  async withdrawForClosedTicket(tx: DbOrTx, actor: Actor, ticketId: string): Promise<number> {
+    const now = this.ctx.now();
+    const reason = '工单已关闭，派单自动撤销';
+    const rows = await tx
+      .update(workOrders)
+      .set({
+        status: 'cancelled',
+        cancelReason: reason,
+        cancelledAt: now,
+        version: sql`${workOrders.version} + 1`,
+        updatedAt: now,
+      })
+      .where(and(eq(workOrders.ticketId, ticketId), inArray(workOrders.status, ['pending', 'accepted'])))
+      .returning();
+    for (const row of rows) {
+      await this.ctx.services.tickets.addMessage(
+        tx,
+        ticketId,
+        'system',
+        `派单 ${row.number} 已撤销：${reason}`,
+        actor.via === 'system' ? null : actor.id,
+      );
+      await this.ctx.services.audit.record(tx, actor, {
+        action: 'cancel',
+        entityType: 'work_order',
+        entityId: row.id,
+        customerId: row.customerId,
+        after: row,
+      });
+      if (row.assigneeId && row.assigneeId !== actor.id) {
+        await this.ctx.services.notifications.notify(tx, {
+          userId: row.assigneeId,
+          kind: 'work_order.cancelled',
+          title: `派单 ${row.number} 已撤销`,
+          body: reason,
+          link: `/work-orders/${row.id}`,
+          refType: 'work_order',
+          refId: row.id,
+          sourceKey: `work_order.cancelled:${row.id}`,
+        });
+      }
+    }
+    return rows.length;
+  }
+
   async notes(actor: Actor, id: string) {
     const order = await this.get(actor, id);
     return this.ctx.db
