@@ -136,7 +136,7 @@ export function TicketPage() {
                 {
                   key: 'card',
                   label: t('desk.tabs.card'),
-                  children: <ComplaintCardForm ticket={ticket} editable={mayWork && open} />,
+                  children: <ComplaintCardForm ticket={ticket} editable={mayWork} />,
                 },
                 {
                   key: 'workOrders',
