@@ -1015,3 +1015,22 @@ describe('closing a ticket with work still out at a department', () => {
     expect(notices.some((n: any) => n.kind === 'work_order.cancelled' && n.refId === accepted.id)).toBe(true);
   });
 });
+
+describe('a dispatch racing the close', () => {
+  it('never leaves a live work order on a closed ticket', async () => {
+    for (let round = 0; round < 3; round++) {
+      const ticket = await newTicket(org.agent);
+      const [, dispatched] = await Promise.all([
+        org.agent.post(`/api/tickets/${ticket.id}/close`, { reason: '客户撤诉' }),
+        org.agent.post(`/api/tickets/${ticket.id}/work-orders`, {
+          departmentId: org.airExport.id,
+          dueAt: future(4),
+          instructions: '核查',
+        }),
+      ]);
+      const orders = (await org.agent.get(`/api/tickets/${ticket.id}/work-orders`)).body.items;
+      expect(orders.filter((o: any) => o.status === 'pending' || o.status === 'accepted')).toEqual([]);
+      expect([201, 409]).toContain(dispatched.status);
+    }
+  });
+});

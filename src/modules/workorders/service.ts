@@ -154,6 +154,10 @@ export class WorkOrdersService {
     const id = uuidv7();
     const timeZone = await this.ctx.services.followUps.timeZone();
     return this.ctx.db.transaction(async (tx) => {
+      // Under the ticket's lock: a close that committed meanwhile already withdrew its work orders.
+      const current = await this.ctx.services.tickets.lock(tx, ticket.id);
+      if (current.status === 'closed')
+        throw conflict('The ticket is closed; reopen it before dispatching work.');
       const number = await this.number(tx, timeZone);
       const [row] = await tx
         .insert(workOrders)
