@@ -1034,3 +1034,29 @@ describe('a dispatch racing the close', () => {
     }
   });
 });
+
+describe('the owner acting while a supervisor moves the ticket away', () => {
+  it('a resolve or reply that arrives after the transfer is 409, not done in the new owner’s name', async () => {
+    for (let round = 0; round < 4; round++) {
+      const ticket = await newTicket(org.agent);
+      const [transfer, resolve, reply] = await Promise.all([
+        org.supervisor.post(`/api/tickets/${ticket.id}/transfer`, {
+          toUserId: org.teammate.user.id,
+          reason: '重新分配',
+        }),
+        org.agent.post(`/api/tickets/${ticket.id}/resolve`, { resolution: `方案${round}` }),
+        org.agent.post(`/api/tickets/${ticket.id}/messages`, { kind: 'reply', body: `回复${round}` }),
+      ]);
+      const messages = (await org.supervisor.get(`/api/tickets/${ticket.id}/messages`)).body;
+      const moved = messages.findIndex((m: any) => m.kind === 'system' && m.body.includes('转交'));
+      if (transfer.status === 200) {
+        const resolved = messages.findIndex((m: any) => m.body === `解决方案：方案${round}`);
+        const replied = messages.findIndex((m: any) => m.body === `回复${round}`);
+        if (resolve.status === 200) expect(resolved).toBeLessThan(moved);
+        else expect([403, 409]).toContain(resolve.status);
+        if (reply.status === 201) expect(replied).toBeLessThan(moved);
+        else expect([403, 409]).toContain(reply.status);
+      }
+    }
+  });
+});

@@ -665,7 +665,7 @@ export class TicketsService {
         kind: 'ticket.repeat',
         title: `重复问题：${row.number}（前次 ${earlier.number}）`,
         body: row.subject,
-        link: `/desk/tickets/${row.id}`,
+        link: `/tickets/${row.id}`,
         refType: 'ticket',
         refId: row.id,
         sourceKey: `ticket:${row.id}:repeat`,
@@ -979,7 +979,7 @@ export class TicketsService {
         kind: 'ticket.transferred',
         title: `${actor.name} 将工单 ${row.number} 转交给你`,
         body: reason,
-        link: `/desk/tickets/${id}`,
+        link: `/tickets/${id}`,
         refType: 'ticket',
         refId: id,
       });
@@ -1010,6 +1010,7 @@ export class TicketsService {
     return this.ctx.db.transaction(async (tx) => {
       const current = await this.lock(tx, id);
       // Again under the lock: the ticket may have been closed since it was read above.
+      if (input.kind === 'reply' && !canWorkTicket(actor, current)) throw staleVersion(current);
       if (input.kind === 'reply' && (current.status === 'new' || current.status === 'closed')) {
         throw conflict(`A ticket in status "${current.status}" cannot be answered.`, {
           ticketStatus: current.status,
@@ -1065,6 +1066,8 @@ export class TicketsService {
     return this.ctx.db.transaction(async (tx) => {
       const current = await this.lock(tx, id);
       if (version !== undefined && version !== current.version) throw staleVersion(current);
+      // The ticket may have moved to another owner since the access check above.
+      if (!canWorkTicket(actor, current)) throw staleVersion(current);
       this.assertAction(action, current);
       const now = this.ctx.now();
       const set = await work(tx, current, now);
@@ -1492,7 +1495,7 @@ export class TicketsService {
         kind: 'ticket.portal_filed',
         title: `${customer.name} 通过门户提交了${input.type === 'complaint' ? '投诉' : '咨询'}：${row.number}`,
         body: row.subject,
-        link: `/desk/tickets/${row.id}`,
+        link: `/tickets/${row.id}`,
         refType: 'ticket',
         refId: row.id,
         sourceKey: `ticket:${row.id}:filed`,
@@ -1517,7 +1520,7 @@ export class TicketsService {
       kind: 'ticket.customer_message',
       title,
       body,
-      link: `/desk/tickets/${row.id}`,
+      link: `/tickets/${row.id}`,
       refType: 'ticket',
       refId: row.id,
       sourceKey: key ?? null,
