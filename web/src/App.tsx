@@ -3,7 +3,7 @@ import { App as AntApp, ConfigProvider, Spin } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import type { ReactNode } from 'react';
-import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { BrowserRouter, Navigate, Route, Routes, useLocation, useParams } from 'react-router-dom';
 import { ApiError } from './api/client';
 import { AppLayout } from './layout/AppLayout';
 import { AuthProvider, useAuth } from './lib/auth';
@@ -65,6 +65,12 @@ function Themed({ children }: { children: ReactNode }) {
 }
 
 /** Pages behind the login; portal users only reach their own company's page. */
+/** A ticket link of the old form: same page under /tickets/:id. */
+function OldTicketLink() {
+  const { id = '' } = useParams();
+  return <Navigate to={`/tickets/${id}`} replace />;
+}
+
 function RequireUser({ children, staff, admin }: { children: ReactNode; staff?: boolean; admin?: boolean }) {
   const { user, loading } = useAuth();
   const location = useLocation();
@@ -147,18 +153,17 @@ export function App() {
                       </RequireUser>
                     }
                   />
-                  {/* Notices link tickets as /tickets/:id or /desk/tickets/:id, work orders as /work-orders/:id. */}
-                  {['/tickets/:id', '/desk/tickets/:id'].map((path) => (
-                    <Route
-                      key={path}
-                      path={path}
-                      element={
-                        <RequireUser staff>
-                          <TicketPage />
-                        </RequireUser>
-                      }
-                    />
-                  ))}
+                  {/* Notices link tickets as /tickets/:id, work orders as /work-orders/:id. */}
+                  <Route
+                    path="/tickets/:id"
+                    element={
+                      <RequireUser staff>
+                        <TicketPage />
+                      </RequireUser>
+                    }
+                  />
+                  {/* Older notices linked /desk/tickets/:id. */}
+                  <Route path="/desk/tickets/:id" element={<OldTicketLink />} />
                   {['/work-orders', '/work-orders/:id'].map((path) => (
                     <Route
                       key={path}

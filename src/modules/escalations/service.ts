@@ -445,7 +445,7 @@ export class EscalationsService {
             ? `工单 ${ticket.number} 已升级交给您（第 ${level} 级）`
             : `换时约见：工单 ${ticket.number} 请您与客户面谈`,
         body: `${ticket.subject}。原因：${reason}`,
-        link: `/desk/tickets/${ticketId}`,
+        link: `/tickets/${ticketId}`,
         refType: 'ticket',
         refId: ticketId,
         sourceKey: `escalation:${id}`,
