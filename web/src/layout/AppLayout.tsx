@@ -47,6 +47,8 @@ export function AppLayout() {
   const navigate = useNavigate();
   const location = useLocation();
   const [collapsed, setCollapsed] = useState(false);
+  // Below the lg breakpoint (phones, small tablets) the menu hides entirely and opens over the page.
+  const [narrow, setNarrow] = useState(false);
   const { language, setLanguage } = useLanguage();
   const { token } = theme.useToken();
 
@@ -123,9 +125,23 @@ export function AppLayout() {
         width={216}
         collapsible
         collapsed={collapsed}
+        breakpoint="lg"
+        collapsedWidth={narrow ? 0 : 80}
+        onBreakpoint={(broken) => {
+          setNarrow(broken);
+          setCollapsed(broken);
+        }}
         trigger={null}
         theme="dark"
-        style={{ position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}
+        data-testid="app-sider"
+        style={{
+          position: narrow ? 'fixed' : 'sticky',
+          top: 0,
+          left: 0,
+          zIndex: narrow ? 100 : undefined,
+          height: '100vh',
+          overflow: 'auto',
+        }}
       >
         <Link to={me.role === 'portal' ? '/portal' : '/'} className="app-logo">
           <img src="/favicon.svg" alt="" width={28} height={28} />
@@ -142,7 +158,11 @@ export function AppLayout() {
           selectedKeys={selected}
           defaultOpenKeys={location.pathname.startsWith('/admin') ? ['admin'] : []}
           items={items as MenuProps['items']}
-          onClick={({ key }) => key.startsWith('/') && navigate(key)}
+          onClick={({ key }) => {
+            if (!key.startsWith('/')) return;
+            navigate(key);
+            if (narrow) setCollapsed(true);
+          }}
         />
       </Sider>
       <Layout>
@@ -150,6 +170,7 @@ export function AppLayout() {
           <Button
             type="text"
             aria-label={t('header.toggleMenu')}
+            data-testid="menu-toggle"
             icon={collapsed ? <MenuUnfoldOutlined /> : <MenuFoldOutlined />}
             onClick={() => setCollapsed(!collapsed)}
           />
@@ -183,7 +204,7 @@ export function AppLayout() {
                   <Avatar size="small" style={{ background: token.colorPrimary }}>
                     {me.name.slice(0, 1).toUpperCase()}
                   </Avatar>
-                  <Typography.Text>{me.name}</Typography.Text>
+                  {!narrow && <Typography.Text>{me.name}</Typography.Text>}
                   <DownOutlined style={{ fontSize: 10, color: token.colorTextTertiary }} />
                 </Space>
               </Button>
