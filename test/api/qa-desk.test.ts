@@ -1060,3 +1060,58 @@ describe('the owner acting while a supervisor moves the ticket away', () => {
     }
   });
 });
+
+describe('inactive categories and supervisor-only lists', () => {
+  it('files no new ticket under a deactivated category, and lists repeats only for supervisors and up', async () => {
+    const created = await t.admin.post('/api/ticket-categories', { code: 'qa_retired', name: '已停用分类' });
+    expect(created.status).toBe(201);
+    const off = await t.admin.patch(`/api/ticket-categories/${created.body.id}`, { active: false });
+    expect(off.status).toBe(200);
+    const staff = await org.agent.post('/api/tickets', {
+      type: 'inquiry',
+      channel: 'phone',
+      customerId: customer.id,
+      categoryId: created.body.id,
+      severity: 'normal',
+      subject: '停用分类',
+      customerWords: '问一下',
+    });
+    const viaPortal = await portal.post('/api/portal/tickets', {
+      type: 'inquiry',
+      categoryId: created.body.id,
+      subject: '停用分类',
+      customerWords: '问一下',
+    });
+    expect([staff.status, viaPortal.status]).toEqual([422, 422]);
+    expect((await org.agent.get('/api/tickets/repeats')).status).toBe(403);
+    expect((await org.operations.get('/api/tickets/repeats')).status).toBe(403);
+    expect((await org.supervisor.get('/api/tickets/repeats')).status).toBe(200);
+  });
+});
+
+describe('escalation double click', () => {
+  it('two simultaneous 换人 by the owner climb one rung, not two', async () => {
+    for (let round = 0; round < 3; round++) {
+      const ticket = await newTicket(org.agent);
+      const results = await Promise.all([
+        org.agent.post(`/api/tickets/${ticket.id}/escalations`, {
+          kind: 'person',
+          reason: '客户要求主管处理',
+        }),
+        org.agent.post(`/api/tickets/${ticket.id}/escalations`, {
+          kind: 'person',
+          reason: '客户要求主管处理',
+        }),
+      ]);
+      const ok = results.filter((r) => r.status === 201);
+      expect(ok).toHaveLength(1);
+      // The loser is no longer working the ticket: 409 under the lock, or 403 when read after.
+      expect([403, 409]).toContain(results.find((r) => r.status !== 201)!.status);
+      const ladder = (await org.supervisor.get(`/api/tickets/${ticket.id}/escalations`)).body;
+      expect(ladder.items).toHaveLength(1);
+      expect((await org.supervisor.get(`/api/tickets/${ticket.id}`)).body.ownerId).toBe(
+        org.supervisor.user.id,
+      );
+    }
+  });
+});

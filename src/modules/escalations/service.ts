@@ -12,6 +12,7 @@ import {
   nextEscalation,
 } from '../../domain/escalation.ts';
 import { isValidTimeZone } from '../../domain/followups.ts';
+import { canWorkTicket } from '../../domain/tickets.ts';
 import type { AppContext } from '../../server/context.ts';
 import { Problem, conflict, forbidden, notFound, validationFailed } from '../../server/problems.ts';
 import { customers } from '../customers/tables.ts';
@@ -299,6 +300,14 @@ export class EscalationsService {
     const [ticket] = await tx.select().from(tickets).where(eq(tickets.id, ticketId)).for('update');
     if (!ticket) throw notFound('Ticket');
     if (ticket.status === 'closed') throw conflict('A closed ticket is not escalated; reopen it first.');
+    // The actor's right was checked before the lock; a concurrent step or transfer may have moved
+    // the ticket since (a double click would otherwise climb two rungs).
+    if (actor && !canWorkTicket(actor, ticket)) {
+      throw conflict('The ticket changed hands meanwhile; reload it and decide again.', {
+        ownerId: ticket.ownerId,
+        escalationLevel: ticket.escalationLevel,
+      });
+    }
     const now = this.ctx.now();
     const reason = input.reason.trim();
     const problems: { field: string; message: string }[] = [];
