@@ -1115,3 +1115,39 @@ describe('escalation double click', () => {
     }
   });
 });
+
+describe('search text full of tsquery operators', () => {
+  const nasty = [
+    'a & b | !c',
+    "'",
+    '\\',
+    '(:*',
+    'foo:* & !',
+    '<->',
+    '延误 & (破损',
+    "''''",
+    'a:A',
+    '!!!',
+    "x' | 'y",
+    '%_',
+    '\u3000',
+  ];
+
+  it('never breaks the knowledge search, the ticket search or the suggestions', async () => {
+    const wrong: string[] = [];
+    for (const q of nasty) {
+      for (const path of [
+        `/api/knowledge-articles?q=${encodeURIComponent(q)}`,
+        `/api/tickets?view=all&q=${encodeURIComponent(q)}`,
+      ]) {
+        const response = await org.agent.get(path);
+        if (response.status !== 200) wrong.push(`${path}: ${response.status}`);
+      }
+      const ticket = await newTicket(org.agent, { subject: `问题 ${q}`, customerWords: `客户说：${q} ${q}` });
+      const suggestions = await org.agent.get(`/api/tickets/${ticket.id}/suggestions`);
+      if (suggestions.status !== 200)
+        wrong.push(`suggestions for ${JSON.stringify(q)}: ${suggestions.status}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+});
