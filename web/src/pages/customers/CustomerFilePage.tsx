@@ -32,7 +32,9 @@ import { EnumTag, StageTag, ValueClassTag } from '../../components/tags';
 import { canTransfer, useMe } from '../../lib/auth';
 import { errorText, isStale } from '../../lib/forms';
 import { formatDate, fromNow } from '../../lib/time';
+import { CustomerCommitmentsTab } from './CustomerCommitmentsTab';
 import { CustomerFormDrawer } from './CustomerFormDrawer';
+import { CustomerTicketsTab } from './CustomerTicketsTab';
 import { ContactsTab } from './file/ContactsTab';
 import { FollowUpsTab } from './file/FollowUpsTab';
 import { InteractionsTab } from './file/InteractionsTab';
@@ -51,6 +53,8 @@ const TABS = [
   'timeline',
   'interactions',
   'followUps',
+  'tickets',
+  'commitments',
   'transfers',
 ] as const;
 
@@ -126,6 +130,8 @@ export function CustomerFilePage() {
     timeline: <TimelineTab customerId={c.id} />,
     interactions: <InteractionsTab customer={c} editable={worksOnFile} />,
     followUps: <FollowUpsTab customer={c} editable={worksOnFile} />,
+    tickets: <CustomerTicketsTab customer={c} canCreate={!c.archivedAt} />,
+    commitments: <CustomerCommitmentsTab customer={c} />,
     transfers: <TransfersTab customerId={c.id} />,
   }[tab as (typeof TABS)[number]];
 

@@ -28,7 +28,13 @@ interface NewTicketForm {
 const trimmed = (value: string | undefined | null) => (value?.trim() ? value.trim() : undefined);
 
 /** 新建工单: whoever records the request owns it until it is closed (首问负责制). */
-export function NewTicketDrawer(props: { open: boolean; onClose: () => void; customerId?: string }) {
+export function NewTicketDrawer(props: {
+  open: boolean;
+  onClose: () => void;
+  customerId?: string;
+  /** Called with the new ticket instead of opening its page. */
+  onCreated?: (ticket: Ticket) => void;
+}) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const navigate = useNavigate();
@@ -78,7 +84,8 @@ export function NewTicketDrawer(props: { open: boolean; onClose: () => void; cus
       message.success(t('desk.create.done', { number: ticket.number }));
       void queryClient.invalidateQueries({ queryKey: ['desk', 'tickets'] });
       props.onClose();
-      navigate(`/tickets/${ticket.id}`);
+      if (props.onCreated) props.onCreated(ticket);
+      else navigate(`/tickets/${ticket.id}`);
     },
     onError: (error) => {
       const rest = applyFieldErrors(form, error, t);
