@@ -443,7 +443,7 @@ export class SlaService {
       authorId: null,
       createdAt: this.ctx.now(),
     });
-    const link = `/desk/tickets/${ticket.id}`;
+    const link = `/tickets/${ticket.id}`;
     const notices = [];
     const sourceKey = `sla:${ticket.id}:${event.target}:${event.kind}`;
     if (ticket.ownerId) {
