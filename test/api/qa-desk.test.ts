@@ -1151,3 +1151,22 @@ describe('search text full of tsquery operators', () => {
     expect(wrong).toEqual([]);
   });
 });
+
+// Last: it deletes the SLA policy the other tests' tickets run on.
+describe('deleting an SLA policy that running tickets use', () => {
+  it('keeps their clocks working', async () => {
+    const ticket = await newTicket(org.agent);
+    expect(ticket.slaPolicyId).toBeTruthy();
+    const removed = await t.admin.delete(`/api/sla-policies/${ticket.slaPolicyId}`);
+    expect([200, 204, 409, 422]).toContain(removed.status);
+    expect((await org.agent.get(`/api/tickets/${ticket.id}/sla`)).status).toBe(200);
+    await ticketAction(org.agent, ticket.id, 'wait', { reason: '等资料' });
+    await ticketAction(org.agent, ticket.id, 'resume');
+    expect((await org.agent.get(`/api/tickets/${ticket.id}/sla`)).status).toBe(200);
+    expect(
+      (await t.ctx.services.sla.check(ticket.id, new Date(Date.now() + 30 * 86_400_000))).length,
+    ).toBeGreaterThan(0);
+    expect((await org.agent.get(`/api/tickets?view=mine&sla=breached`)).status).toBe(200);
+    expect((await newTicket(org.agent)).id).toBeTruthy();
+  });
+});
