@@ -130,7 +130,8 @@ export function CustomerFilePage() {
     timeline: <TimelineTab customerId={c.id} />,
     interactions: <InteractionsTab customer={c} editable={worksOnFile} />,
     followUps: <FollowUpsTab customer={c} editable={worksOnFile} />,
-    tickets: <CustomerTicketsTab customer={c} canCreate={!c.archivedAt} />,
+    // Operations users work on work orders; the desk roles open tickets (首问负责制).
+    tickets: <CustomerTicketsTab customer={c} canCreate={!c.archivedAt && me.role !== 'operations'} />,
     commitments: <CustomerCommitmentsTab customer={c} />,
     transfers: <TransfersTab customerId={c.id} />,
   }[tab as (typeof TABS)[number]];
