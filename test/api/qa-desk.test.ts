@@ -1152,7 +1152,7 @@ describe('search text full of tsquery operators', () => {
   });
 });
 
-// Last: it deletes the SLA policy the other tests' tickets run on.
+// Late in the file: it deletes the SLA policy the earlier tests' tickets run on.
 describe('deleting an SLA policy that running tickets use', () => {
   it('keeps their clocks working', async () => {
     const ticket = await newTicket(org.agent);
@@ -1168,5 +1168,23 @@ describe('deleting an SLA policy that running tickets use', () => {
     ).toBeGreaterThan(0);
     expect((await org.agent.get(`/api/tickets?view=mine&sla=breached`)).status).toBe(200);
     expect((await newTicket(org.agent)).id).toBeTruthy();
+  });
+});
+
+describe('measures stay inside a supervisor’s team', () => {
+  it('a supervisor asking for another team’s department gets none of its tickets', async () => {
+    await openTicket(org.otherAgent, { customerId: customer.id, categoryId: categories.billing });
+    const theirs = await org.otherSupervisor.get(
+      `/api/service-desk/measures?groupBy=department&departmentId=${org.teamB.id}`,
+    );
+    expect(theirs.status).toBe(200);
+    const total = (body: any) =>
+      (body.rows ?? body.items ?? []).reduce((n: number, r: any) => n + r.tickets, 0);
+    expect(total(theirs.body)).toBeGreaterThan(0);
+    const peek = await org.supervisor.get(
+      `/api/service-desk/measures?groupBy=department&departmentId=${org.teamB.id}`,
+    );
+    expect([200, 403]).toContain(peek.status);
+    if (peek.status === 200) expect(total(peek.body)).toBe(0);
   });
 });
