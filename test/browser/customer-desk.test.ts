@@ -115,6 +115,16 @@ describe('browser: tickets and commitments on the customer file', () => {
     expect(created).toMatchObject({ customerId, type: 'inquiry', ownerId: agent.user.id });
   });
 
+  it('an old /desk/tickets/:id link still opens the ticket', async () => {
+    const list = await agent.get(`/api/tickets?view=all&customerId=${customerId}`);
+    const ticket = list.body.items.find((x: { subject: string }) => x.subject === API_SUBJECT);
+    await page.goto(`${t.baseUrl}/desk/tickets/${ticket.id}`);
+    await page.waitForURL(`${t.baseUrl}/tickets/${ticket.id}`);
+    await page.getByText(API_SUBJECT).first().waitFor();
+    await page.goto(`${t.baseUrl}/customers/${customerId}?tab=tickets`);
+    await page.getByTestId('customer-ticket-table').waitFor();
+  });
+
   it('the 承诺 tab lists the promises made to the customer', async () => {
     await page.getByRole('tab', { name: '承诺' }).click();
     await page.waitForURL(/tab=commitments/);
