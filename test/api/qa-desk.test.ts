@@ -1188,3 +1188,49 @@ describe('measures stay inside a supervisor’s team', () => {
     if (peek.status === 200) expect(total(peek.body)).toBe(0);
   });
 });
+
+describe('owner-side actions on work orders and promises', () => {
+  it('refuse an agent who neither owns the ticket nor made the promise', async () => {
+    const ticket = await newTicket(org.agent);
+    const order = (
+      await org.agent.post(`/api/tickets/${ticket.id}/work-orders`, {
+        departmentId: org.airExport.id,
+        dueAt: future(6),
+        instructions: '核查',
+      })
+    ).body;
+    const promise = (
+      await org.agent.post('/api/commitments', {
+        customerId: customer.id,
+        promise: '明天回电',
+        dueAt: future(24),
+      })
+    ).body;
+    const stranger = org.otherAgent;
+    const attempts: Array<[string, string, unknown, Record<string, string>?]> = [
+      ['POST', `/api/work-orders/${order.id}/cancel`, { reason: '不要了' }],
+      ['POST', `/api/work-orders/${order.id}/notes`, { body: '插话' }],
+      ['POST', `/api/work-orders/${order.id}/accept`, {}],
+      ['POST', `/api/work-orders/${order.id}/complete`, { result: '做完了' }],
+      [
+        'PATCH',
+        `/api/commitments/${promise.id}`,
+        { promise: '改了' },
+        { 'If-Match': `"${promise.version}"` },
+      ],
+      ['POST', `/api/commitments/${promise.id}/outcome`, { status: 'broken' }],
+      ['POST', `/api/commitments/${promise.id}/renegotiate`, { dueAt: future(48), note: '延期' }],
+      ['POST', `/api/commitments/${promise.id}/approve`, { approved: true }],
+    ];
+    const wrong: string[] = [];
+    for (const [method, path, body, headers] of attempts) {
+      const response = await stranger.request(method, path, body, headers ?? {});
+      if (![403, 409].includes(response.status) || (path.includes('work-orders') && response.status !== 403))
+        wrong.push(`${method} ${path}: ${response.status}`);
+    }
+    expect(wrong).toEqual([]);
+    expect((await org.agent.get(`/api/work-orders/${order.id}`)).body.status).toBe('pending');
+    const after = (await org.agent.get(`/api/commitments/${promise.id}`)).body;
+    expect([after.status, after.version]).toEqual(['open', promise.version]);
+  });
+});
