@@ -868,7 +868,8 @@ export function bulkTicketsSql(input: {
   return sql`
 with g as (
   select n, hashint4(n)::bigint as h1, hashint4(n + 7919)::bigint as h2, hashint4(n + 104729)::bigint as h3,
-    ${now} - (${input.days}::float8 * (1 - (n::float8 / (${total}::float8 + 1)))) * interval '1 day' as received
+    -- Whole milliseconds, like every time the app writes: keyset cursors carry JavaScript dates.
+    date_trunc('milliseconds', ${now} - (${input.days}::float8 * (1 - (n::float8 / (${total}::float8 + 1)))) * interval '1 day') as received
   from generate_series(${offset + 1}::int, ${offset + input.count}::int) n
 ), c as (
   select g.*, ${arr(input.customerIds)} as customers, ${arr(input.owners.map((o) => o.id))} as owners,
