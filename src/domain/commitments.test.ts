@@ -78,6 +78,10 @@ describe('who approves and changes', () => {
       false,
     );
     expect(canApproveCommitment(actor('admin', { id: 'agent-9' }), scope)).toBe(false);
+    // Four eyes: whoever recorded the promise for the maker does not approve it either.
+    expect(canApproveCommitment(actor('supervisor', { id: 'sup-1' }), { ...scope, createdBy: 'sup-1' })).toBe(
+      false,
+    );
     expect(canApproveCommitment(actor('supervisor'), { ...scope, makerDepartmentId: null })).toBe(false);
   });
 

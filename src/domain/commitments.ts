@@ -54,10 +54,11 @@ export interface MakerScope {
 
 /**
  * Supervisors of the maker's team, managers and admins decide on approvals — never the maker of
- * the promise (four eyes).
+ * the promise nor whoever recorded it for them (four eyes).
  */
 export function canApproveCommitment(actor: Actor, commitment: MakerScope): boolean {
   if (actor.id === commitment.madeById) return false;
+  if (commitment.createdBy && actor.id === commitment.createdBy) return false;
   switch (actor.role) {
     case 'admin':
     case 'manager':

@@ -521,8 +521,8 @@ export class CommitmentsService {
     const before = await this.get(actor, id);
     if (!canApproveCommitment(actor, this.scopeOf(before))) {
       throw forbidden(
-        actor.id === before.madeById
-          ? 'You cannot approve your own promise.'
+        actor.id === before.madeById || actor.id === before.createdBy
+          ? 'You cannot approve your own promise, nor one you recorded: someone else approves it (four eyes).'
           : 'Only a supervisor of the maker’s team, a manager or an admin approves promises.',
       );
     }

@@ -114,6 +114,7 @@ export function CommitmentsPage() {
   };
   const canApprove = (c: Commitment) =>
     c.madeById !== me.id &&
+    c.createdBy !== me.id &&
     (me.role === 'admin' || me.role === 'manager' || (me.role === 'supervisor' && inTeam(c)));
 
   const list = useInfiniteQuery({
