@@ -51,6 +51,7 @@ export function PortalPage() {
           rowKey="id"
           loading={contacts.isLoading}
           dataSource={contacts.data}
+          scroll={{ x: 640 }}
           pagination={false}
           columns={[
             { title: t('contacts.name'), dataIndex: 'name' },

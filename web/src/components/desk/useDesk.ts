@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { useDepartmentName } from '../selects';
 import { type Category, desk, itemsOf, type Page, type Ticket } from './deskApi';
 
 /** Active ticket categories (延误, 破损 …), cached. */
@@ -53,5 +54,14 @@ export function useCategoryLabel(): (id: string | null | undefined, fallback?: s
   return (id, fallback) => {
     const category = categories.data?.find((c) => c.id === id);
     return category ? name(category) : (fallback ?? '—');
+  };
+}
+
+/** A department's name in the user's language by id (the server's departmentName is the Chinese one). */
+export function useDepartmentLabel(): (id: string | null | undefined, fallback?: string | null) => string {
+  const name = useDepartmentName();
+  return (id, fallback) => {
+    const label = id ? name(id) : '—';
+    return label === '—' ? (fallback ?? '—') : label;
   };
 }

@@ -166,6 +166,7 @@ export function CommitmentsPage() {
     <>
       <PageHeader
         title={t('deskAdmin.menu.commitments')}
+        crumbs={[{ title: t('deskAdmin.menu.commitments') }]}
         subTitle={t('deskAdmin.commitments.subtitle')}
         extra={
           <Space>

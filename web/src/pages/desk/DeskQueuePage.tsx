@@ -1,18 +1,16 @@
-import { PlusOutlined, ReloadOutlined, RetweetOutlined } from '@ant-design/icons';
+import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { Button, Card, Input, Select, Space, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
+import { Button, Card, Input, Select, Space, Table, Tabs, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router-dom';
+import { useSearchParams } from 'react-router-dom';
 import { desk, type Page, type Ticket } from '../../components/desk/deskApi';
 import { TICKET_STATUSES, TICKET_TYPES } from '../../components/desk/deskEnums';
-import { SeverityTag, TicketStatusTag, TicketTypeTag } from '../../components/desk/DeskTags';
-import { SlaCountdown } from '../../components/desk/SlaCountdown';
-import { useCategories, useCategoryLabel, useCategoryName } from '../../components/desk/useDesk';
+import { useTicketColumns } from '../../components/desk/ticketColumns';
+import { useCategories, useCategoryName } from '../../components/desk/useDesk';
 import { PageHeader } from '../../components/PageHeader';
 import { useMe } from '../../lib/auth';
 import { errorText } from '../../lib/forms';
-import { formatDateTime } from '../../lib/time';
 import { NewTicketDrawer } from './NewTicketDrawer';
 
 type Tab = 'mine' | 'team' | 'all' | 'breaching' | 'breached' | 'new' | 'repeats';
@@ -36,7 +34,7 @@ export function DeskQueuePage() {
   const [creating, setCreating] = useState(false);
   const categories = useCategories();
   const categoryName = useCategoryName();
-  const categoryLabel = useCategoryLabel();
+  const columns = useTicketColumns();
 
   const filters: Record<string, unknown> = { type, status, categoryId, q: q || undefined, limit: 50 };
   if (tab === 'mine' || tab === 'team' || tab === 'all') filters.view = tab;
@@ -70,14 +68,17 @@ export function DeskQueuePage() {
         title={t('desk.queue.title')}
         crumbs={[{ title: t('desk.menu.desk') }]}
         extra={
-          <Button
-            type="primary"
-            icon={<PlusOutlined />}
-            onClick={() => setCreating(true)}
-            data-testid="ticket-create"
-          >
-            {t('desk.queue.create')}
-          </Button>
+          // Operations users work the department work orders; they cannot open tickets (403).
+          me.role !== 'operations' && (
+            <Button
+              type="primary"
+              icon={<PlusOutlined />}
+              onClick={() => setCreating(true)}
+              data-testid="ticket-create"
+            >
+              {t('desk.queue.create')}
+            </Button>
+          )
         }
       >
         <Tabs
@@ -145,91 +146,7 @@ export function DeskQueuePage() {
           scroll={{ x: 1400 }}
           tableLayout="fixed"
           size="middle"
-          columns={[
-            {
-              title: t('desk.ticket.number'),
-              dataIndex: 'number',
-              width: 140,
-              render: (value: string, row) => <Link to={`/tickets/${row.id}`}>{value}</Link>,
-            },
-            {
-              title: t('desk.ticket.subject'),
-              dataIndex: 'subject',
-              width: 320,
-              render: (value: string, row) => (
-                <Space size={4}>
-                  <Link to={`/tickets/${row.id}`}>{value}</Link>
-                  {row.repeatOfTicketId && (
-                    <Tooltip title={t('desk.ticket.repeatHint')}>
-                      <Tag color="red" icon={<RetweetOutlined />} data-testid="repeat-flag">
-                        {t('desk.ticket.repeat')}
-                      </Tag>
-                    </Tooltip>
-                  )}
-                </Space>
-              ),
-            },
-            {
-              title: t('desk.ticket.customer'),
-              dataIndex: 'customerName',
-              width: 220,
-              ellipsis: true,
-              render: (value: string | null, row) => (
-                <Link to={`/customers/${row.customerId}`}>{value ?? '—'}</Link>
-              ),
-            },
-            {
-              title: t('desk.ticket.type'),
-              dataIndex: 'type',
-              width: 90,
-              render: (v: string) => <TicketTypeTag type={v} />,
-            },
-            {
-              title: t('desk.ticket.category'),
-              dataIndex: 'categoryName',
-              width: 110,
-              render: (v: string | null, row) => categoryLabel(row.categoryId, v),
-            },
-            {
-              title: t('desk.ticket.severity'),
-              dataIndex: 'severity',
-              width: 90,
-              render: (v: string) => <SeverityTag severity={v} />,
-            },
-            {
-              title: t('desk.ticket.status'),
-              dataIndex: 'status',
-              width: 100,
-              render: (v: string) => <TicketStatusTag status={v} />,
-            },
-            {
-              title: t('desk.ticket.owner'),
-              dataIndex: 'ownerName',
-              width: 100,
-              render: (v: string | null) => v ?? <Tag color="magenta">{t('desk.ticket.unowned')}</Tag>,
-            },
-            {
-              title: t('desk.ticket.sla'),
-              key: 'sla',
-              width: 150,
-              render: (_: unknown, row) => (
-                <SlaCountdown
-                  state={row.slaState}
-                  dueAt={
-                    !row.firstRespondedAt && row.firstResponseDueAt
-                      ? row.firstResponseDueAt
-                      : row.resolutionDueAt
-                  }
-                />
-              ),
-            },
-            {
-              title: t('desk.ticket.receivedAt'),
-              dataIndex: 'receivedAt',
-              width: 140,
-              render: (v: string) => formatDateTime(v),
-            },
-          ]}
+          columns={columns}
         />
         {list.hasNextPage && (
           <div style={{ textAlign: 'center', marginTop: 16 }}>

@@ -7,7 +7,12 @@ import { ApiError } from '../../api/client';
 import { itemsOf, type Page, type TicketSla, type WorkOrder } from '../../components/desk/deskApi';
 import { SeverityTag, TicketStatusTag, TicketTypeTag } from '../../components/desk/DeskTags';
 import { SlaCountdown } from '../../components/desk/SlaCountdown';
-import { useCategoryLabel, useTicket, useTicketPart } from '../../components/desk/useDesk';
+import {
+  useCategoryLabel,
+  useDepartmentLabel,
+  useTicket,
+  useTicketPart,
+} from '../../components/desk/useDesk';
 import { PageHeader } from '../../components/PageHeader';
 import { useMe } from '../../lib/auth';
 import { errorText } from '../../lib/forms';
@@ -30,6 +35,7 @@ export function TicketPage() {
   const [draft, setDraft] = useState<Draft>({ kind: 'reply', body: '' });
   const [tab, setTab] = useState('conversation');
   const categoryLabel = useCategoryLabel();
+  const departmentLabel = useDepartmentLabel();
 
   if (ticketQuery.isLoading) return <Skeleton active />;
   if (!ticketQuery.data) {
@@ -184,7 +190,7 @@ export function TicketPage() {
                   {formatDateTime(ticket.receivedAt)}
                 </Descriptions.Item>
                 <Descriptions.Item label={t('desk.ticket.department')}>
-                  {ticket.departmentName ?? '—'}
+                  {departmentLabel(ticket.departmentId, ticket.departmentName)}
                 </Descriptions.Item>
                 {(ticket.reopenCount ?? 0) > 0 && (
                   <Descriptions.Item label={t('desk.ticket.reopenCount')}>

@@ -8,6 +8,7 @@ import { desk, type Page, type WorkOrder } from '../../components/desk/deskApi';
 import { WorkOrderStatusTag } from '../../components/desk/DeskTags';
 import { PageHeader } from '../../components/PageHeader';
 import { DepartmentSelect, useDepartmentName } from '../../components/selects';
+import { useDepartmentLabel } from '../../components/desk/useDesk';
 import { useMe } from '../../lib/auth';
 import { applyFieldErrors, errorText } from '../../lib/forms';
 import { formatDateTime } from '../../lib/time';
@@ -23,6 +24,7 @@ export function WorkOrderQueuePage() {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const departmentName = useDepartmentName();
+  const departmentLabel = useDepartmentLabel();
   const [params, setParams] = useSearchParams();
   // A notice links one work order (/work-orders/:id): open its tab and unfold it.
   const { id: focusId } = useParams<{ id: string }>();
@@ -147,7 +149,7 @@ export function WorkOrderQueuePage() {
           loading={list.isLoading}
           dataSource={rows}
           pagination={false}
-          scroll={{ x: 1400 }}
+          scroll={{ x: operations ? 1280 : 1400 }}
           tableLayout="fixed"
           rowClassName={(order) => (order.id === focusId ? 'ant-table-row-selected' : '')}
           expandable={{
@@ -194,12 +196,18 @@ export function WorkOrderQueuePage() {
               width: 240,
               ellipsis: true,
             },
-            {
-              title: t('desk.workOrders.department'),
-              key: 'department',
-              width: 120,
-              render: (_: unknown, order) => order.departmentName ?? departmentName(order.departmentId),
-            },
+            // Operations users see only their own department's orders (named in the subtitle).
+            ...(operations
+              ? []
+              : [
+                  {
+                    title: t('desk.workOrders.department'),
+                    key: 'department',
+                    width: 120,
+                    render: (_: unknown, order: WorkOrder) =>
+                      departmentLabel(order.departmentId, order.departmentName),
+                  },
+                ]),
             {
               title: t('desk.workOrders.dueAt'),
               dataIndex: 'dueAt',

@@ -25,8 +25,8 @@ import {
   type WorkOrderNote,
 } from '../../components/desk/deskApi';
 import { WorkOrderStatusTag } from '../../components/desk/DeskTags';
-import { useRefreshTicket, useTicketPart } from '../../components/desk/useDesk';
-import { DepartmentSelect, useDepartmentName } from '../../components/selects';
+import { useDepartmentLabel, useRefreshTicket, useTicketPart } from '../../components/desk/useDesk';
+import { DepartmentSelect } from '../../components/selects';
 import { applyFieldErrors, errorText } from '../../lib/forms';
 import { dayjs, formatDateTime, fromPicker } from '../../lib/time';
 
@@ -62,7 +62,7 @@ export function WorkOrderNotes({ workOrderId }: { workOrderId: string }) {
 export function WorkOrdersPanel({ ticket, canDispatch }: { ticket: Ticket; canDispatch: boolean }) {
   const { t } = useTranslation();
   const { message, modal } = App.useApp();
-  const departmentName = useDepartmentName();
+  const departmentName = useDepartmentLabel();
   const orders = useTicketPart<Page<WorkOrder> | WorkOrder[]>(ticket.id, 'work-orders');
   const refresh = useRefreshTicket(ticket.id);
   const [open, setOpen] = useState(false);
@@ -149,7 +149,7 @@ export function WorkOrdersPanel({ ticket, canDispatch }: { ticket: Ticket; canDi
               <div style={{ width: '100%' }}>
                 <Space wrap>
                   <Typography.Text strong>{order.number}</Typography.Text>
-                  <span>{order.departmentName ?? departmentName(order.departmentId)}</span>
+                  <span>{departmentName(order.departmentId, order.departmentName)}</span>
                   <WorkOrderStatusTag status={order.status} overdue={order.overdue} />
                   {canDispatch && (order.status === 'pending' || order.status === 'accepted') && (
                     <Button size="small" type="link" danger onClick={() => askCancel(order)}>

@@ -113,6 +113,7 @@ export function KnowledgePage() {
     <>
       <PageHeader
         title={t('deskAdmin.menu.knowledge')}
+        crumbs={[{ title: t('deskAdmin.menu.knowledge') }]}
         subTitle={t('deskAdmin.knowledge.subtitle')}
         extra={
           canEdit && (
@@ -142,14 +143,17 @@ export function KnowledgePage() {
             style={{ maxWidth: 560 }}
             data-testid="knowledge-search"
           />
-          <Segmented
-            value={topic}
-            onChange={(value) => setTopic(String(value))}
-            options={[
-              { value: '', label: t('common.all') },
-              ...KNOWLEDGE_TOPICS.map((v) => ({ value: v, label: t(`deskAdmin.enum.topic.${v}`) })),
-            ]}
-          />
+          {/* The topics scroll sideways on a phone instead of widening the page. */}
+          <div style={{ maxWidth: '100%', overflowX: 'auto' }}>
+            <Segmented
+              value={topic}
+              onChange={(value) => setTopic(String(value))}
+              options={[
+                { value: '', label: t('common.all') },
+                ...KNOWLEDGE_TOPICS.map((v) => ({ value: v, label: t(`deskAdmin.enum.topic.${v}`) })),
+              ]}
+            />
+          </div>
         </Space>
         <List<KnowledgeArticle>
           data-testid="knowledge-list"

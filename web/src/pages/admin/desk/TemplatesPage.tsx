@@ -201,6 +201,7 @@ export function TemplatesPage() {
           data-testid="template-table"
           loading={templates.isLoading}
           dataSource={templates.data}
+          scroll={{ x: 860 }}
           pagination={{ pageSize: 20, hideOnSinglePage: true }}
           expandable={{
             expandedRowRender: (template) => (

@@ -139,6 +139,7 @@ export function TicketCategoriesPage() {
           data-testid="category-table"
           loading={categories.isLoading}
           dataSource={sorted}
+          scroll={{ x: 760 }}
           pagination={false}
           columns={[
             {
