@@ -202,6 +202,25 @@ describe('merging duplicate files', () => {
     });
     const portal = await portalClient(source.id);
     expect((await portal.get(`/api/customers/${source.id}`)).status).toBe(200);
+    // The service desk's records on the file move too.
+    const categories = (await org.agentA.get('/api/ticket-categories')).body;
+    const ticket = await org.agentA.post('/api/tickets', {
+      type: 'complaint',
+      channel: 'phone',
+      customerId: source.id,
+      categoryId: categories[0].id,
+      severity: 'normal',
+      subject: '合并前的投诉',
+      customerWords: '货物延误两天',
+    });
+    expect(ticket.status).toBe(201);
+    const promise = await org.agentA.post('/api/commitments', {
+      customerId: source.id,
+      ticketId: ticket.body.id,
+      promise: '周五前回复赔偿方案',
+      dueAt: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+    });
+    expect(promise.status).toBe(201);
 
     const response = await t.admin.post(`/api/customers/${target.id}/merge`, { sourceId: source.id });
     expect(response.status).toBe(200);
@@ -212,8 +231,14 @@ describe('merging duplicate files', () => {
       ownershipTransfers: 1,
       timelineEntries: expect.any(Number),
       portalUsers: 1,
+      tickets: 1,
+      workOrders: 0,
+      commitments: 1,
     });
     expect(response.body.moved.timelineEntries).toBeGreaterThanOrEqual(3);
+    const moved = await org.agentA.get(`/api/tickets/${ticket.body.id}`);
+    expect(moved.body.customerId).toBe(target.id);
+    expect((await org.agentA.get(`/api/commitments/${promise.body.id}`)).body.customerId).toBe(target.id);
     const merged = response.body.customer;
     expect(merged).toMatchObject({
       id: target.id,
