@@ -91,6 +91,7 @@ export function OwnershipHistory({ ticketId }: { ticketId: string }) {
       pagination={false}
       loading={history.isLoading}
       dataSource={itemsOf(history.data)}
+      locale={{ emptyText: t('desk.ownership.none') }}
       data-testid="ownership-history"
       columns={[
         {

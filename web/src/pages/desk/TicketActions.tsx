@@ -17,7 +17,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { desk, type EscalationTargets, itemsOf, type Ticket } from '../../components/desk/deskApi';
-import { useRefreshTicket } from '../../components/desk/useDesk';
+import { useDepartmentLabel, useRefreshTicket } from '../../components/desk/useDesk';
 import { UserSelect } from '../../components/selects';
 import { useMe } from '../../lib/auth';
 import { applyFieldErrors, errorText } from '../../lib/forms';
@@ -124,12 +124,13 @@ export function TicketActions({ ticket }: { ticket: Ticket }) {
     }
   };
 
+  const departmentLabel = useDepartmentLabel();
   const required = [{ required: true, whitespace: true, message: t('validation.required') }];
   const targetOptions = itemsOf(targets.data).map((target) => ({
     value: target.userId,
     label: [
       target.name,
-      target.departmentName,
+      target.departmentId ? departmentLabel(target.departmentId, target.departmentName) : undefined,
       target.role ? t(`enum.role.${target.role}`) : undefined,
       target.level != null ? t('desk.escalation.levelN', { level: target.level }) : undefined,
     ]
