@@ -229,6 +229,7 @@ export function CommitmentsPage() {
           rowKey="id"
           data-testid="commitment-table"
           loading={list.isLoading}
+          locale={{ emptyText: t(`deskAdmin.commitments.empty.${tab}`) }}
           dataSource={items}
           pagination={false}
           scroll={{ x: 1100 }}

@@ -141,6 +141,12 @@ export function DeskQueuePage() {
           rowKey="id"
           data-testid="ticket-table"
           loading={list.isLoading}
+          locale={{
+            emptyText:
+              q || type || categoryId || (tab !== 'new' && status !== ACTIVE)
+                ? t('desk.queue.empty.filtered')
+                : t(`desk.queue.empty.${tab}`, { defaultValue: t('desk.queue.empty.all') }),
+          }}
           dataSource={rows}
           pagination={false}
           scroll={{ x: 1400 }}

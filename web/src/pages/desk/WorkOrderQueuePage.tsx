@@ -147,6 +147,7 @@ export function WorkOrderQueuePage() {
           rowKey="id"
           data-testid="work-order-table"
           loading={list.isLoading}
+          locale={{ emptyText: t(`desk.workOrders.empty.${tab}`, { defaultValue: t('common.noResults') }) }}
           dataSource={rows}
           pagination={false}
           scroll={{ x: operations ? 1280 : 1400 }}
