@@ -60,3 +60,9 @@ export function exposeSchemas(app: FastifyInstance, schemas: (TSchema & { $id?: 
 export function shared<T extends object>(plugin: T): T {
   return Object.assign(plugin, { [Symbol.for('skip-override')]: true });
 }
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** For ids that arrive outside a validated schema (cursors, path ids checked before a lookup). */
+export function isUuid(value: string): boolean {
+  return UUID_PATTERN.test(value);
+}

@@ -1,4 +1,4 @@
-import { type SQL, and, asc, eq, getTableColumns, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { type SQL, and, asc, eq, getTableColumns, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
 import type { DbOrTx } from '../../db/index.ts';
@@ -19,7 +19,8 @@ import {
 } from '../../domain/commitments.ts';
 import { ancestors } from '../../domain/departments.ts';
 import type { AppContext } from '../../server/context.ts';
-import { decodeCursor, toPage } from '../../server/pagination.ts';
+import { isUuid } from '../../server/schemas.ts';
+import { afterTimeCursor, decodeTimeCursor, toPage } from '../../server/pagination.ts';
 import { type FieldProblem, conflict, forbidden, notFound, validationFailed } from '../../server/problems.ts';
 import { staleVersion } from '../../server/versioning.ts';
 import type { Customer } from '../customers/service.ts';
@@ -94,7 +95,6 @@ export const COMMITMENT_RENEGOTIATED = 'commitment.renegotiated';
 
 const maker = alias(users, 'maker');
 const approver = alias(users, 'approver');
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const REVIEW_COMMUNICATIONS = 5;
 
 function trimOrNull(value: string | null | undefined): string | null {
@@ -160,7 +160,7 @@ export class CommitmentsService {
   }
 
   async get(actor: Actor, id: string): Promise<CommitmentView> {
-    if (!isStaff(actor) || !UUID.test(id)) throw notFound('Commitment');
+    if (!isStaff(actor) || !isUuid(id)) throw notFound('Commitment');
     const row = await this.view(id);
     if (!row) throw notFound('Commitment');
     return row;
@@ -185,15 +185,8 @@ export class CommitmentsService {
         )!,
       );
     }
-    const cursor = decodeCursor(filter.cursor, 2);
-    if (cursor) {
-      const at = new Date(String(cursor[0]));
-      const id = String(cursor[1]);
-      if (Number.isNaN(at.getTime()) || !UUID.test(id)) {
-        throw validationFailed([{ field: 'cursor', message: 'invalid cursor' }], 'The cursor is not valid.');
-      }
-      conditions.push(or(gt(commitments.dueAt, at), and(eq(commitments.dueAt, at), gt(commitments.id, id)))!);
-    }
+    const cursor = decodeTimeCursor(filter.cursor);
+    if (cursor) conditions.push(afterTimeCursor(commitments.dueAt, commitments.id, cursor, 'asc'));
     const rows = await this.selectViews()
       .where(conditions.length ? and(...conditions) : undefined)
       .orderBy(asc(commitments.dueAt), asc(commitments.id))
@@ -798,15 +791,10 @@ export class CommitmentsService {
     if (!['supervisor', 'manager', 'admin'].includes(actor.role)) {
       throw forbidden('The commitments review is for supervisors, managers and admins.');
     }
-    const cursor = decodeCursor(filter.cursor, 2);
+    const cursor = decodeTimeCursor(filter.cursor);
     let after: SQL | undefined;
     if (cursor) {
-      const at = new Date(String(cursor[0]));
-      const id = String(cursor[1]);
-      if (Number.isNaN(at.getTime()) || !UUID.test(id)) {
-        throw validationFailed([{ field: 'cursor', message: 'invalid cursor' }], 'The cursor is not valid.');
-      }
-      after = sql`(g.next_due_at, g.customer_id) > (${at.toISOString()}::timestamptz, ${id}::uuid)`;
+      after = sql`(g.next_due_at, g.customer_id) > (${cursor.at.toISOString()}::timestamptz, ${cursor.id}::uuid)`;
     }
     const groups = await this.ctx.database.query<{ customer_id: string; next_due_at: Date | string }>(sql`
       select g.customer_id, g.next_due_at from (

@@ -35,6 +35,7 @@ import {
   unionList,
 } from '../../domain/customers.ts';
 import type { AppContext } from '../../server/context.ts';
+import { isUuid } from '../../server/schemas.ts';
 import { type Page, decodeCursor, encodeCursor, toPage } from '../../server/pagination.ts';
 import {
   type FieldProblem,
@@ -133,7 +134,6 @@ const INTERNAL_FIELDS = [
   'createdBy',
 ] as const;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 function text(value: string | null | undefined): string | null | undefined {
@@ -232,7 +232,7 @@ export class CustomersService {
    * portal user learns nothing about other customers.
    */
   async requireReadable(actor: Actor, id: string, db: DbOrTx = this.ctx.db): Promise<Customer> {
-    if (!UUID.test(id)) throw notFound('Customer');
+    if (!isUuid(id)) throw notFound('Customer');
     const [row] = await db.select().from(customers).where(eq(customers.id, id));
     if (!row || !canReadCustomer(actor, row)) throw notFound('Customer');
     return row;
@@ -329,7 +329,7 @@ export class CustomersService {
     const decoded = decodeCursor(cursor, 1);
     if (!decoded) return undefined;
     const id = decoded[0];
-    if (typeof id !== 'string' || !UUID.test(id))
+    if (typeof id !== 'string' || !isUuid(id))
       throw badRequest('The cursor is not valid; start again from the first page.', [
         { field: 'cursor', message: 'invalid cursor' },
       ]);
@@ -1020,12 +1020,7 @@ export class CustomersService {
     const cursor = decodeCursor(filter.cursor, 2);
     if (cursor) {
       const [at, id] = cursor;
-      if (
-        typeof at !== 'string' ||
-        Number.isNaN(Date.parse(at)) ||
-        typeof id !== 'string' ||
-        !UUID.test(id)
-      ) {
+      if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || typeof id !== 'string' || !isUuid(id)) {
         throw badRequest('The cursor is not valid; start again from the first page.', [
           { field: 'cursor', message: 'invalid cursor' },
         ]);

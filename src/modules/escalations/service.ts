@@ -14,6 +14,7 @@ import {
 import { isValidTimeZone } from '../../domain/followups.ts';
 import { canWorkTicket } from '../../domain/tickets.ts';
 import type { AppContext } from '../../server/context.ts';
+import { isUuid } from '../../server/schemas.ts';
 import { Problem, conflict, forbidden, notFound, validationFailed } from '../../server/problems.ts';
 import { customers } from '../customers/tables.ts';
 import { departments } from '../departments/tables.ts';
@@ -48,7 +49,6 @@ export interface EscalationTargetView {
 
 const KIND_NAMES: Record<EscalationKind, string> = { person: '换人', place: '换地', time: '换时' };
 const OWNER_ROLES = ['agent', 'supervisor', 'manager', 'admin'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const fromUser = alias(users, 'escalation_from');
 const toUser = alias(users, 'escalation_to');
 const byUser = alias(users, 'escalation_by');
@@ -87,7 +87,7 @@ export class EscalationsService {
   }
 
   private async person(db: DbOrTx, id: string) {
-    if (!UUID.test(id)) return undefined;
+    if (!isUuid(id)) return undefined;
     const [row] = await db
       .select({
         id: users.id,
@@ -172,7 +172,7 @@ export class EscalationsService {
 
   /** Escalations are internal: staff read them, a portal user gets 404 like for an unknown ticket. */
   private async requireStaffTicket(actor: Actor, ticketId: string): Promise<Ticket> {
-    if (!UUID.test(ticketId)) throw notFound('Ticket');
+    if (!isUuid(ticketId)) throw notFound('Ticket');
     await this.ctx.services.sla.requireReadableTicket(actor, ticketId);
     if (!isStaff(actor)) throw notFound('Ticket');
     const [ticket] = await this.ctx.db.select().from(tickets).where(eq(tickets.id, ticketId));

@@ -5,7 +5,6 @@ import {
   desc,
   eq,
   getTableColumns,
-  gt,
   gte,
   inArray,
   lt,
@@ -48,7 +47,7 @@ import {
   periodicSourceKey,
 } from '../../domain/followups.ts';
 import type { AppContext } from '../../server/context.ts';
-import { decodeCursor, toPage } from '../../server/pagination.ts';
+import { afterTimeCursor, decodeTimeCursor, toPage } from '../../server/pagination.ts';
 import { conflict, forbidden, notFound, validationFailed } from '../../server/problems.ts';
 import { staleVersion } from '../../server/versioning.ts';
 import type { Customer } from '../customers/service.ts';
@@ -257,17 +256,9 @@ export class FollowUpsService {
     if (filter.dueFrom) conditions.push(gte(followUps.dueAt, new Date(filter.dueFrom)));
     if (filter.dueTo) conditions.push(lte(followUps.dueAt, new Date(filter.dueTo)));
     const descending = filter.order === 'desc';
-    const cursor = decodeCursor(filter.cursor, 2);
+    const cursor = decodeTimeCursor(filter.cursor);
     if (cursor) {
-      const at = new Date(String(cursor[0]));
-      const id = String(cursor[1]);
-      if (Number.isNaN(at.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) {
-        throw validationFailed([{ field: 'cursor', message: 'invalid cursor' }]);
-      }
-      const beyond = descending ? lt : gt;
-      conditions.push(
-        or(beyond(followUps.dueAt, at), and(eq(followUps.dueAt, at), beyond(followUps.id, id)))!,
-      );
+      conditions.push(afterTimeCursor(followUps.dueAt, followUps.id, cursor, descending ? 'desc' : 'asc'));
     }
     const direction = descending ? desc : asc;
     const rows = await this.selectRows()

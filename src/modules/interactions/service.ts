@@ -1,10 +1,10 @@
-import { type SQL, and, desc, eq, getTableColumns, gte, inArray, lt, lte, or } from 'drizzle-orm';
+import { type SQL, and, desc, eq, getTableColumns, gte, inArray, lte } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { DbOrTx } from '../../db/index.ts';
 import { type Actor, isStaff } from '../../domain/access.ts';
 import { canChangeInteraction, canLogInteraction } from '../../domain/followups.ts';
 import type { AppContext } from '../../server/context.ts';
-import { decodeCursor, toPage } from '../../server/pagination.ts';
+import { afterTimeCursor, decodeTimeCursor, toPage } from '../../server/pagination.ts';
 import { forbidden, notFound, validationFailed } from '../../server/problems.ts';
 import { staleVersion } from '../../server/versioning.ts';
 import { contacts, customers } from '../customers/tables.ts';
@@ -134,24 +134,13 @@ export class InteractionsService {
     if (filter.userId) conditions.push(eq(interactions.userId, filter.userId));
     if (filter.from) conditions.push(gte(interactions.occurredAt, new Date(filter.from)));
     if (filter.to) conditions.push(lte(interactions.occurredAt, new Date(filter.to)));
-    const cursor = decodeCursor(filter.cursor, 2);
-    if (cursor) {
-      const at = new Date(String(cursor[0]));
-      const id = String(cursor[1]);
-      if (Number.isNaN(at.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) throw this.badCursor();
-      conditions.push(
-        or(lt(interactions.occurredAt, at), and(eq(interactions.occurredAt, at), lt(interactions.id, id)))!,
-      );
-    }
+    const cursor = decodeTimeCursor(filter.cursor);
+    if (cursor) conditions.push(afterTimeCursor(interactions.occurredAt, interactions.id, cursor, 'desc'));
     const rows = await this.selectViews()
       .where(and(...conditions))
       .orderBy(desc(interactions.occurredAt), desc(interactions.id))
       .limit(filter.limit + 1);
     return toPage(rows, filter.limit, (r) => [r.occurredAt.toISOString(), r.id]);
-  }
-
-  private badCursor() {
-    return validationFailed([{ field: 'cursor', message: 'invalid cursor' }], 'The cursor is not valid.');
   }
 
   async get(actor: Actor, id: string): Promise<InteractionView> {

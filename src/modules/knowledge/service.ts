@@ -1,4 +1,4 @@
-import { type SQL, and, asc, desc, eq, getTableColumns, isNull, lt, or, sql } from 'drizzle-orm';
+import { type SQL, and, asc, desc, eq, getTableColumns, isNull, or, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { DbOrTx } from '../../db/index.ts';
 import { type Actor, isStaff } from '../../domain/access.ts';
@@ -10,7 +10,13 @@ import {
   unknownPlaceholders,
 } from '../../domain/templates.ts';
 import type { AppContext } from '../../server/context.ts';
-import { decodeCursor, encodeCursor, toPage } from '../../server/pagination.ts';
+import {
+  afterTimeCursor,
+  decodeCursor,
+  decodeTimeCursor,
+  encodeCursor,
+  toPage,
+} from '../../server/pagination.ts';
 import { type FieldProblem, forbidden, notFound, validationFailed } from '../../server/problems.ts';
 import { staleVersion } from '../../server/versioning.ts';
 import { contacts, customers } from '../customers/tables.ts';
@@ -364,18 +370,9 @@ export class KnowledgeService {
         nextCursor: more ? encodeCursor([offset + filter.limit]) : null,
       };
     }
-    const cursor = decodeCursor(filter.cursor, 2);
-    if (cursor) {
-      const at = new Date(String(cursor[0]));
-      const id = String(cursor[1]);
-      if (Number.isNaN(at.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) throw this.badCursor();
-      conditions.push(
-        or(
-          lt(knowledgeArticles.updatedAt, at),
-          and(eq(knowledgeArticles.updatedAt, at), lt(knowledgeArticles.id, id)),
-        )!,
-      );
-    }
+    const cursor = decodeTimeCursor(filter.cursor);
+    if (cursor)
+      conditions.push(afterTimeCursor(knowledgeArticles.updatedAt, knowledgeArticles.id, cursor, 'desc'));
     const rows = await this.selectArticles()
       .where(and(...conditions))
       .orderBy(desc(knowledgeArticles.updatedAt), desc(knowledgeArticles.id))

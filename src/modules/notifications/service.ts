@@ -1,15 +1,13 @@
-import { and, count, desc, eq, inArray, isNull, lt, or } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNull } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { DbOrTx } from '../../db/index.ts';
 import type { Actor } from '../../domain/access.ts';
 import type { AppContext } from '../../server/context.ts';
-import { decodeCursor, toPage } from '../../server/pagination.ts';
-import { badRequest, notFound } from '../../server/problems.ts';
+import { afterTimeCursor, decodeTimeCursor, toPage } from '../../server/pagination.ts';
+import { notFound } from '../../server/problems.ts';
 import { notifications } from './tables.ts';
 
 export type Notification = typeof notifications.$inferSelect;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface NewNotification {
   userId: string;
@@ -63,19 +61,8 @@ export class NotificationsService {
   async list(actor: Actor, filter: NotificationFilter) {
     const conditions = [eq(notifications.userId, actor.id)];
     if (filter.unread) conditions.push(isNull(notifications.readAt));
-    const after = decodeCursor(filter.cursor, 2);
-    if (after) {
-      const at = new Date(String(after[0]));
-      const id = String(after[1]);
-      if (Number.isNaN(at.getTime()) || !UUID.test(id)) {
-        throw badRequest('The cursor is not valid; start again from the first page.', [
-          { field: 'cursor', message: 'invalid cursor' },
-        ]);
-      }
-      conditions.push(
-        or(lt(notifications.createdAt, at), and(eq(notifications.createdAt, at), lt(notifications.id, id)))!,
-      );
-    }
+    const cursor = decodeTimeCursor(filter.cursor);
+    if (cursor) conditions.push(afterTimeCursor(notifications.createdAt, notifications.id, cursor, 'desc'));
     const rows = await this.ctx.db
       .select()
       .from(notifications)

@@ -10,7 +10,6 @@ import {
   inArray,
   isNotNull,
   isNull,
-  lt,
   lte,
   ne,
   or,
@@ -38,7 +37,8 @@ import {
   withinReopenWindow,
 } from '../../domain/tickets.ts';
 import type { AppContext } from '../../server/context.ts';
-import { decodeCursor, toPage } from '../../server/pagination.ts';
+import { isUuid } from '../../server/schemas.ts';
+import { afterTimeCursor, decodeTimeCursor, toPage } from '../../server/pagination.ts';
 import { type FieldProblem, conflict, forbidden, notFound, validationFailed } from '../../server/problems.ts';
 import { staleVersion } from '../../server/versioning.ts';
 import { auditLog } from '../audit/tables.ts';
@@ -142,7 +142,6 @@ export interface ChangeOwnerInput {
   escalationLevel?: number;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const owners = alias(users, 'ticket_owner');
 
 /**
@@ -216,7 +215,7 @@ export class TicketsService {
 
   /** The ticket row, locked for the rest of the transaction. */
   async lock(tx: DbOrTx, id: string): Promise<Ticket> {
-    if (!UUID.test(id)) throw notFound('Ticket');
+    if (!isUuid(id)) throw notFound('Ticket');
     const [row] = await tx.select().from(tickets).where(eq(tickets.id, id)).for('update');
     if (!row) throw notFound('Ticket');
     return row;
@@ -224,7 +223,7 @@ export class TicketsService {
 
   /** The ticket if the actor may read it (all staff; a portal user only its own company's). 404 otherwise. */
   async requireTicket(actor: Actor, id: string, db: DbOrTx = this.ctx.db): Promise<TicketView> {
-    if (!UUID.test(id)) throw notFound('Ticket');
+    if (!isUuid(id)) throw notFound('Ticket');
     const row = await this.view(id, db);
     if (!row || !canReadTicket(actor, row)) throw notFound('Ticket');
     return row;
@@ -271,7 +270,7 @@ export class TicketsService {
         ticketStatus: before.status,
       });
     }
-    const target = UUID.test(input.toUserId)
+    const target = isUuid(input.toUserId)
       ? (
           await tx
             .select({
@@ -416,7 +415,7 @@ export class TicketsService {
     version: number | undefined,
   ): Promise<TicketCategory> {
     if (actor.role !== 'admin') throw forbidden('Only admins maintain ticket categories.');
-    if (!UUID.test(id)) throw notFound('Ticket category');
+    if (!isUuid(id)) throw notFound('Ticket category');
     return this.ctx.db.transaction(async (tx) => {
       const [before] = await tx
         .select()
@@ -757,15 +756,8 @@ export class TicketsService {
   }
 
   private async page(conditions: SQL[], filter: { limit: number; cursor?: string }, now: Date) {
-    const cursor = decodeCursor(filter.cursor, 2);
-    if (cursor) {
-      const at = new Date(String(cursor[0]));
-      const id = String(cursor[1]);
-      if (Number.isNaN(at.getTime()) || !UUID.test(id)) {
-        throw validationFailed([{ field: 'cursor', message: 'invalid cursor' }], 'The cursor is not valid.');
-      }
-      conditions.push(or(lt(tickets.createdAt, at), and(eq(tickets.createdAt, at), lt(tickets.id, id)))!);
-    }
+    const cursor = decodeTimeCursor(filter.cursor);
+    if (cursor) conditions.push(afterTimeCursor(tickets.createdAt, tickets.id, cursor, 'desc'));
     const rows = (await this.selectViews(this.ctx.db, now)
       .where(and(...conditions))
       .orderBy(desc(tickets.createdAt), desc(tickets.id))
@@ -1423,7 +1415,7 @@ export class TicketsService {
   /** The public view of one of the portal user's own tickets; any other id is 404. */
   async portalGet(actor: Actor, id: string, db: DbOrTx = this.ctx.db) {
     const customerId = this.portalCustomerId(actor);
-    if (!UUID.test(id)) throw notFound('Ticket');
+    if (!isUuid(id)) throw notFound('Ticket');
     const [row] = await this.selectPortal(db).where(
       and(eq(tickets.id, id), eq(tickets.customerId, customerId)),
     );
@@ -1443,18 +1435,11 @@ export class TicketsService {
 
   async portalList(actor: Actor, filter: { status?: TicketStatus; limit: number; cursor?: string }) {
     // A bad cursor is a bad request whoever sends it (checked before the portal-only 404).
-    const cursor = decodeCursor(filter.cursor, 2);
+    const cursor = decodeTimeCursor(filter.cursor);
     const customerId = this.portalCustomerId(actor);
     const conditions: SQL[] = [eq(tickets.customerId, customerId)];
     if (filter.status) conditions.push(eq(tickets.status, filter.status));
-    if (cursor) {
-      const at = new Date(String(cursor[0]));
-      const id = String(cursor[1]);
-      if (Number.isNaN(at.getTime()) || !UUID.test(id)) {
-        throw validationFailed([{ field: 'cursor', message: 'invalid cursor' }], 'The cursor is not valid.');
-      }
-      conditions.push(or(lt(tickets.createdAt, at), and(eq(tickets.createdAt, at), lt(tickets.id, id)))!);
-    }
+    if (cursor) conditions.push(afterTimeCursor(tickets.createdAt, tickets.id, cursor, 'desc'));
     const rows = await this.selectPortal()
       .where(and(...conditions))
       .orderBy(desc(tickets.createdAt), desc(tickets.id))

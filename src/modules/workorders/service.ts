@@ -1,4 +1,4 @@
-import { type SQL, and, asc, eq, getTableColumns, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { type SQL, and, asc, eq, getTableColumns, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
 import type { DbOrTx } from '../../db/index.ts';
@@ -15,7 +15,8 @@ import {
   workOrderRefusal,
 } from '../../domain/workorders.ts';
 import type { AppContext } from '../../server/context.ts';
-import { decodeCursor, toPage } from '../../server/pagination.ts';
+import { isUuid } from '../../server/schemas.ts';
+import { afterTimeCursor, decodeTimeCursor, toPage } from '../../server/pagination.ts';
 import { type FieldProblem, conflict, forbidden, notFound, validationFailed } from '../../server/problems.ts';
 import { staleVersion } from '../../server/versioning.ts';
 import { customers } from '../customers/tables.ts';
@@ -50,7 +51,6 @@ export interface WorkOrderFilter {
   cursor?: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const assignee = alias(users, 'wo_assignee');
 const creator = alias(users, 'wo_creator');
 const ticketOwner = alias(users, 'wo_ticket_owner');
@@ -103,7 +103,7 @@ export class WorkOrdersService {
 
   /** The work order if the actor may see it; operations users of other departments and portal users get 404. */
   async get(actor: Actor, id: string): Promise<WorkOrderView> {
-    if (actor.role === 'portal' || !UUID.test(id)) throw notFound('Work order');
+    if (actor.role === 'portal' || !isUuid(id)) throw notFound('Work order');
     const row = await this.view(id);
     if (!row || !canSeeWorkOrder(actor, row, row.departmentHeadId)) throw notFound('Work order');
     return row;
@@ -145,7 +145,7 @@ export class WorkOrdersService {
     if (Number.isNaN(dueAt.getTime()) || dueAt.getTime() <= this.ctx.now().getTime()) {
       problems.push({ field: 'dueAt', message: 'must be in the future' });
     }
-    const [department] = UUID.test(input.departmentId)
+    const [department] = isUuid(input.departmentId)
       ? await this.ctx.db.select().from(departments).where(eq(departments.id, input.departmentId))
       : [];
     if (!department) problems.push({ field: 'departmentId', message: 'no such department' });
@@ -250,15 +250,8 @@ export class WorkOrdersService {
         )!,
       );
     }
-    const cursor = decodeCursor(filter.cursor, 2);
-    if (cursor) {
-      const at = new Date(String(cursor[0]));
-      const id = String(cursor[1]);
-      if (Number.isNaN(at.getTime()) || !UUID.test(id)) {
-        throw validationFailed([{ field: 'cursor', message: 'invalid cursor' }], 'The cursor is not valid.');
-      }
-      conditions.push(or(gt(workOrders.dueAt, at), and(eq(workOrders.dueAt, at), gt(workOrders.id, id)))!);
-    }
+    const cursor = decodeTimeCursor(filter.cursor);
+    if (cursor) conditions.push(afterTimeCursor(workOrders.dueAt, workOrders.id, cursor, 'asc'));
     const rows = await this.selectViews()
       .where(conditions.length ? and(...conditions) : undefined)
       .orderBy(asc(workOrders.dueAt), asc(workOrders.id))
