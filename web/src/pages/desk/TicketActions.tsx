@@ -40,9 +40,9 @@ export function TicketActions({ ticket }: { ticket: Ticket }) {
 
   useEffect(() => {
     if (!dialog) return;
+    // Defaults come from the items' initialValue, so they are there from the first render: a quick
+    // click on OK before an effect ran would otherwise send an empty choice.
     form.resetFields();
-    if (dialog === 'escalate') form.setFieldsValue({ kind: 'person' });
-    if (dialog === 'close') form.setFieldsValue({ mode: 'confirmed' });
   }, [dialog, form]);
 
   const targets = useQuery({
@@ -98,7 +98,7 @@ export function TicketActions({ ticket }: { ticket: Ticket }) {
       case 'close':
         return act.mutate({
           path: 'close',
-          body: v.mode === 'confirmed' ? { customerConfirmed: true } : { reason: v.reason.trim() },
+          body: v.mode === 'reason' ? { reason: v.reason.trim() } : { customerConfirmed: true },
           done: t('desk.actions.closeDone'),
         });
       case 'reopen':
@@ -240,7 +240,7 @@ export function TicketActions({ ticket }: { ticket: Ticket }) {
           )}
           {dialog === 'close' && (
             <>
-              <Form.Item name="mode">
+              <Form.Item name="mode" initialValue="confirmed">
                 <Radio.Group>
                   <Space orientation="vertical">
                     <Radio value="confirmed" data-testid="close-confirmed">
@@ -273,7 +273,7 @@ export function TicketActions({ ticket }: { ticket: Ticket }) {
           )}
           {dialog === 'escalate' && (
             <>
-              <Form.Item name="kind" label={t('desk.escalation.kind')}>
+              <Form.Item name="kind" label={t('desk.escalation.kind')} initialValue="person">
                 <Radio.Group
                   optionType="button"
                   buttonStyle="solid"
