@@ -203,21 +203,6 @@ export class CommitmentsService {
     return Number.isFinite(value) ? value : 5000;
   }
 
-  private async checkContact(
-    customerId: string,
-    contactId: string | null | undefined,
-    problems: FieldProblem[],
-  ) {
-    if (!contactId) return;
-    const [contact] = await this.ctx.db
-      .select({ customerId: contacts.customerId })
-      .from(contacts)
-      .where(eq(contacts.id, contactId));
-    if (!contact || contact.customerId !== customerId) {
-      problems.push({ field: 'contactId', message: 'is not a contact of this customer' });
-    }
-  }
-
   private async checkTicket(
     customerId: string,
     ticketId: string | null | undefined,
@@ -320,7 +305,7 @@ export class CommitmentsService {
     if (!promise) problems.push({ field: 'promise', message: 'must not be blank' });
     const dueAt = this.checkDue(input.dueAt, problems);
     this.checkAmount(input.amount, problems);
-    await this.checkContact(customer.id, input.contactId, problems);
+    await this.ctx.services.customers.checkContactOf(customer.id, input.contactId, problems);
     await this.checkTicket(customer.id, input.ticketId, problems);
     const person = await this.checkMaker(actor, input.madeById, problems);
     if (problems.length || !person) throw validationFailed(problems);
@@ -441,7 +426,7 @@ export class CommitmentsService {
       values.overdueNotifiedAt = null;
     }
     if (changes.contactId !== undefined) {
-      await this.checkContact(customer.id, changes.contactId, problems);
+      await this.ctx.services.customers.checkContactOf(customer.id, changes.contactId, problems);
       values.contactId = changes.contactId;
     }
     if (changes.ticketId !== undefined) {

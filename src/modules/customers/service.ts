@@ -247,6 +247,27 @@ export class CustomersService {
   }
 
   /**
+   * Records that name a contact (interactions, follow-ups, tickets, promises) must name one of the
+   * customer's own: adds a field problem otherwise. Returns the contact when it belongs.
+   */
+  async checkContactOf(
+    customerId: string,
+    contactId: string | null | undefined,
+    problems: FieldProblem[],
+  ): Promise<{ doNotContact: boolean } | null> {
+    if (!contactId) return null;
+    const [contact] = await this.ctx.db
+      .select({ customerId: contacts.customerId, doNotContact: contacts.doNotContact })
+      .from(contacts)
+      .where(eq(contacts.id, contactId));
+    if (!contact || contact.customerId !== customerId) {
+      problems.push({ field: 'contactId', message: 'is not a contact of this customer' });
+      return null;
+    }
+    return contact;
+  }
+
+  /**
    * New records (interactions, follow-ups, later tickets) go only on open files: a merged file's
    * history lives on the surviving file, and an archived one must be restored first.
    */

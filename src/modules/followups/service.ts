@@ -326,15 +326,9 @@ export class FollowUpsService {
     contactId: string | null | undefined,
     problems: { field: string; message: string }[],
   ) {
-    if (!contactId) return;
-    const [contact] = await this.ctx.db
-      .select({ customerId: contacts.customerId, doNotContact: contacts.doNotContact })
-      .from(contacts)
-      .where(eq(contacts.id, contactId));
-    if (!contact || contact.customerId !== customerId) {
-      problems.push({ field: 'contactId', message: 'is not a contact of this customer' });
-    } else if (contact.doNotContact) {
-      // A follow-up is a plan to reach this person, who asked not to be contacted.
+    const contact = await this.ctx.services.customers.checkContactOf(customerId, contactId, problems);
+    // A follow-up is a plan to reach this person, who asked not to be contacted.
+    if (contact?.doNotContact) {
       problems.push({ field: 'contactId', message: 'asked not to be contacted (do-not-contact)' });
     }
   }

@@ -213,7 +213,7 @@ export class InteractionsService {
     if (occurredAt.getTime() > this.ctx.now().getTime() + FUTURE_TOLERANCE_MS) {
       problems.push({ field: 'occurredAt', message: 'must not be in the future' });
     }
-    await this.checkContact(customer.id, input.contactId, problems);
+    await this.ctx.services.customers.checkContactOf(customer.id, input.contactId, problems);
     await this.checkDepartment(input.departmentId, problems);
     if (problems.length) throw validationFailed(problems);
     return {
@@ -226,21 +226,6 @@ export class InteractionsService {
       occurredAt,
       departmentId: input.departmentId ?? null,
     };
-  }
-
-  private async checkContact(
-    customerId: string,
-    contactId: string | null | undefined,
-    problems: { field: string; message: string }[],
-  ) {
-    if (!contactId) return;
-    const [contact] = await this.ctx.db
-      .select({ customerId: contacts.customerId })
-      .from(contacts)
-      .where(eq(contacts.id, contactId));
-    if (!contact || contact.customerId !== customerId) {
-      problems.push({ field: 'contactId', message: 'is not a contact of this customer' });
-    }
   }
 
   private async checkDepartment(

@@ -468,21 +468,6 @@ export class TicketsService {
       problems.push({ field: 'categoryId', message: 'this category is no longer in use' });
   }
 
-  private async checkContact(
-    customerId: string,
-    contactId: string | null | undefined,
-    problems: FieldProblem[],
-  ) {
-    if (!contactId) return;
-    const [contact] = await this.ctx.db
-      .select({ customerId: contacts.customerId })
-      .from(contacts)
-      .where(eq(contacts.id, contactId));
-    if (!contact || contact.customerId !== customerId) {
-      problems.push({ field: 'contactId', message: 'is not a contact of this customer' });
-    }
-  }
-
   // ---------------------------------------------------------------- search
 
   private searchVector(values: {
@@ -549,7 +534,7 @@ export class TicketsService {
     if (receivedAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) {
       problems.push({ field: 'receivedAt', message: 'must not be in the future' });
     }
-    await this.checkContact(customerId, input.contactId, problems);
+    await this.ctx.services.customers.checkContactOf(customerId, input.contactId, problems);
     await this.checkCategory(input.categoryId, problems);
     if (problems.length) throw validationFailed(problems);
     return {
@@ -846,7 +831,8 @@ export class TicketsService {
       if (changes[field] !== undefined && !changes[field]!.trim())
         problems.push({ field, message: 'must not be blank' });
     }
-    if (changes.contactId) await this.checkContact(before.customerId, changes.contactId, problems);
+    if (changes.contactId)
+      await this.ctx.services.customers.checkContactOf(before.customerId, changes.contactId, problems);
     if (changes.categoryId) await this.checkCategory(changes.categoryId, problems, before.categoryId);
     if (changes.responsibleDepartmentId) {
       const [department] = await this.ctx.db
