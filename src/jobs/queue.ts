@@ -4,10 +4,17 @@ import type { Database } from '../db/index.ts';
 
 export type JobHandler = (data: any) => Promise<void>;
 
+/**
+ * pg-boss queue policies. `short` keeps one queued job per singleton key (a second send with the
+ * same key while the first waits is dropped); `standard` ignores keys.
+ */
+export type QueuePolicy = 'standard' | 'short';
+
 interface Registration {
   handler: JobHandler;
   /** Cron expression (in the display time zone) when the job runs on a schedule. */
   cron?: string;
+  policy?: QueuePolicy;
 }
 
 /**
@@ -25,8 +32,8 @@ export class JobQueue {
   ) {}
 
   /** Modules register their handlers before start(). */
-  register(name: string, handler: JobHandler, cron?: string): void {
-    this.registrations.set(name, { handler, cron });
+  register(name: string, handler: JobHandler, cron?: string, options: { policy?: QueuePolicy } = {}): void {
+    this.registrations.set(name, { handler, cron, policy: options.policy });
   }
 
   handlerOf(name: string): JobHandler | undefined {
@@ -47,7 +54,11 @@ export class JobQueue {
     boss.on('error', (error) => this.log.error({ err: error }, 'job queue error'));
     await boss.start();
     for (const [name, registration] of this.registrations) {
-      await boss.createQueue(name);
+      const policy = registration.policy ?? 'standard';
+      await boss.createQueue(name, { name, policy });
+      // createQueue leaves an existing queue alone; a policy chosen later still has to reach it.
+      const existing = await boss.getQueue(name);
+      if (existing && existing.policy !== policy) await boss.updateQueue(name, { name, policy });
       await boss.work(name, { batchSize: 1, pollingIntervalSeconds: 2 }, async (jobs) => {
         for (const job of jobs) {
           this.log.info({ job: name, id: job.id }, 'job started');
@@ -59,7 +70,10 @@ export class JobQueue {
     this.boss = boss;
   }
 
-  /** Queue a job; `key` makes the send idempotent (one job per key while it is queued). */
+  /**
+   * Queue a job. On a queue registered with the `short` policy, `key` makes the send idempotent (one
+   * job per key while it is queued; the duplicate answers null); other queues ignore it.
+   */
   async send(
     name: string,
     data: object,

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import pg from 'pg';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { customers } from '../../src/modules/customers/tables.ts';
 import { PERIODIC_JOB } from '../../src/modules/followups/jobs.ts';
 import { followUps } from '../../src/modules/followups/tables.ts';
+import { SLA_CHECK_JOB } from '../../src/modules/sla/service.ts';
 import { timelineEntries } from '../../src/modules/timeline/tables.ts';
 import type { AppContext } from '../../src/server/context.ts';
 import { closeContext, createContext } from '../../src/server/runtime.ts';
@@ -426,6 +427,37 @@ describe('jobs survive a restart', () => {
       },
     };
   }
+
+  it('keeps one queued SLA timer per key: a second send with the same key is dropped', {
+    timeout: 120_000,
+  }, async () => {
+    const store = await openStore();
+    const ctx = await createContext({
+      config: { ...store.config, logLevel: 'silent', demo: false },
+      jobs: true,
+    });
+    try {
+      const startAfter = new Date(Date.now() + 3_600_000);
+      const key = `${uuidv7()}:resolution:breach:${startAfter.toISOString()}`;
+      const first = await ctx.queue.send(SLA_CHECK_JOB, { ticketId: 'none' }, { startAfter, key });
+      const second = await ctx.queue.send(SLA_CHECK_JOB, { ticketId: 'none' }, { startAfter, key });
+      const other = await ctx.queue.send(
+        SLA_CHECK_JOB,
+        { ticketId: 'none' },
+        { startAfter, key: `${key}:2` },
+      );
+      expect(first).toEqual(expect.any(String));
+      expect(second).toBeNull();
+      expect(other).toEqual(expect.any(String));
+      const [row] = await ctx.database.query<{ n: number }>(
+        sql`select count(*)::int as n from pgboss.job where name = ${SLA_CHECK_JOB}`,
+      );
+      expect(row.n).toBe(2);
+    } finally {
+      await closeContext(ctx);
+      await store.drop();
+    }
+  });
 
   it('runs a delayed generator job queued before the process stopped', { timeout: 120_000 }, async () => {
     const store = await openStore();

@@ -7,9 +7,15 @@ import { SLA_CHECK_JOB, SLA_RECOMPUTE_JOB, SLA_SWEEP_JOB } from './service.ts';
  * the timers missed, `sla.recompute` moves running deadlines after a calendar change. All are idempotent: events are unique per ticket, target and kind.
  */
 export function registerSlaJobs(ctx: AppContext): void {
-  ctx.queue.register(SLA_CHECK_JOB, async (data: { ticketId?: string }) => {
-    if (typeof data?.ticketId === 'string') await ctx.services.sla.check(data.ticketId);
-  });
+  // `short`: one queued timer per ticket, target, kind and instant, however often a ticket is saved.
+  ctx.queue.register(
+    SLA_CHECK_JOB,
+    async (data: { ticketId?: string }) => {
+      if (typeof data?.ticketId === 'string') await ctx.services.sla.check(data.ticketId);
+    },
+    undefined,
+    { policy: 'short' },
+  );
   ctx.queue.register(SLA_RECOMPUTE_JOB, async () => {
     await ctx.services.sla.recomputeOpen();
   });
