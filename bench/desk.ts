@@ -26,6 +26,7 @@ import { startPostgres } from '../scripts/pg-server.ts';
 import { DEMO_PASSWORD, runDemo } from '../src/cli/demo.ts';
 import { bulkTicketsSql, deskStaff } from '../src/demo/desk.ts';
 import { closeContext, createContext } from '../src/server/runtime.ts';
+import { type MessageQueue, type Session, get, login, messageQueue, round, stats } from './common.ts';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 1_000_000);
 const CUSTOMERS = Number(process.env.BENCH_DESK_CUSTOMERS ?? 20_000);
@@ -72,9 +73,9 @@ async function main() {
     const { port } = await messages.next('ready');
     const base = `http://127.0.0.1:${port}`;
     const sessions = {
-      agent: await login(base, 'agent1@demo.liaison.local'),
-      supervisor: await login(base, 'supervisor@demo.liaison.local'),
-      manager: await login(base, 'manager@demo.liaison.local'),
+      agent: await login(base, 'agent1@demo.liaison.local', DEMO_PASSWORD),
+      supervisor: await login(base, 'supervisor@demo.liaison.local', DEMO_PASSWORD),
+      manager: await login(base, 'manager@demo.liaison.local', DEMO_PASSWORD),
     };
     const scenarios = await buildScenarios(base, sessions.manager);
     const results = [];
@@ -305,20 +306,6 @@ async function explainAll(db: pg.Client, results: { scenario: string; statements
   return out;
 }
 
-function stats(samples: number[]) {
-  const sorted = [...samples].sort((x, y) => x - y);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-  return {
-    p50: round(at(50)),
-    p95: round(at(95)),
-    mean: round(sorted.reduce((n, v) => n + v, 0) / sorted.length),
-  };
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
-}
-
 function printTable(
   results: { scenario: string; rows: number; api: any; sql: any; ratio: any }[],
   load: { tickets: number; ticketsMs: number },
@@ -358,58 +345,6 @@ function printTable(
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const line of lines) console.log(line.map(pad).join('  '));
   console.log('');
-}
-
-interface Session {
-  cookie: string;
-}
-
-async function login(base: string, email: string): Promise<Session> {
-  const response = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
-  });
-  if (response.status !== 200) throw new Error(`login ${email} failed: ${response.status}`);
-  const cookie = response.headers.get('set-cookie')?.split(';')[0];
-  if (!cookie) throw new Error('login set no cookie');
-  return { cookie };
-}
-
-async function get(base: string, path: string, session: Session): Promise<{ status: number; body: any }> {
-  const response = await fetch(base + path, { headers: { cookie: session.cookie } });
-  return { status: response.status, body: await response.json() };
-}
-
-interface MessageQueue {
-  next(type: string): Promise<any>;
-}
-
-function messageQueue(worker: Worker): MessageQueue {
-  const waiting = new Map<string, (message: any) => void>();
-  const early = new Map<string, any[]>();
-  worker.on('message', (message: { type: string }) => {
-    const resolve = waiting.get(message.type);
-    if (resolve) {
-      waiting.delete(message.type);
-      resolve(message);
-    } else {
-      early.set(message.type, [...(early.get(message.type) ?? []), message]);
-    }
-  });
-  let failure: Error | undefined;
-  worker.on('error', (error) => {
-    failure = error as Error;
-    for (const resolve of waiting.values()) resolve(Promise.reject(error));
-  });
-  return {
-    next(type) {
-      if (failure) return Promise.reject(failure);
-      const queued = early.get(type);
-      if (queued?.length) return Promise.resolve(queued.shift());
-      return new Promise((resolve) => waiting.set(type, resolve));
-    },
-  };
 }
 
 await main();

@@ -22,6 +22,7 @@ import pg from 'pg';
 import { startPostgres } from '../scripts/pg-server.ts';
 import { DEMO_PASSWORD, runDemo } from '../src/cli/demo.ts';
 import { closeContext, createContext } from '../src/server/runtime.ts';
+import { type MessageQueue, type Session, get, login, messageQueue, round, stats } from './common.ts';
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
@@ -253,20 +254,6 @@ async function runScenario(
   };
 }
 
-function stats(samples: number[]) {
-  const sorted = [...samples].sort((x, y) => x - y);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-  return {
-    p50: round(at(50)),
-    p95: round(at(95)),
-    mean: round(sorted.reduce((n, v) => n + v, 0) / sorted.length),
-  };
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
-}
-
 function printTable(results: Result[], load: { customers: number; ms: number }, version: string) {
   const header = [
     'scenario',
@@ -316,61 +303,6 @@ function displayWidth(text: string): number {
 
 // ---------------------------------------------------------------------------------------------
 // HTTP with a session cookie
-
-interface Session {
-  cookie: string;
-}
-
-async function login(base: string, email: string, password: string): Promise<Session> {
-  const response = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password }),
-  });
-  if (response.status !== 200) throw new Error(`login failed: ${response.status} ${await response.text()}`);
-  const cookie = response.headers.get('set-cookie')?.split(';')[0];
-  if (!cookie) throw new Error('login set no cookie');
-  return { cookie };
-}
-
-async function get(base: string, path: string, session: Session): Promise<{ status: number; body: any }> {
-  const response = await fetch(base + path, { headers: { cookie: session.cookie } });
-  return { status: response.status, body: await response.json() };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Messages from the worker, awaited by type
-
-interface MessageQueue {
-  next(type: string): Promise<any>;
-}
-
-function messageQueue(worker: Worker): MessageQueue {
-  const waiting = new Map<string, (message: any) => void>();
-  const early = new Map<string, any[]>();
-  worker.on('message', (message: { type: string }) => {
-    const resolve = waiting.get(message.type);
-    if (resolve) {
-      waiting.delete(message.type);
-      resolve(message);
-    } else {
-      early.set(message.type, [...(early.get(message.type) ?? []), message]);
-    }
-  });
-  let failure: Error | undefined;
-  worker.on('error', (error) => {
-    failure = error as Error;
-    for (const resolve of waiting.values()) resolve(Promise.reject(error));
-  });
-  return {
-    next(type) {
-      if (failure) return Promise.reject(failure);
-      const queued = early.get(type);
-      if (queued?.length) return Promise.resolve(queued.shift());
-      return new Promise((resolve) => waiting.set(type, resolve));
-    },
-  };
-}
 
 // `npm run bench -- desk` runs the service-desk queue benchmark (bench/desk.ts) instead.
 if (process.argv.slice(2).includes('desk')) await import('./desk.ts');
