@@ -11,7 +11,6 @@ import {
   isMoreSenior,
   nextEscalation,
 } from '../../domain/escalation.ts';
-import { isValidTimeZone } from '../../domain/followups.ts';
 import { canWorkTicket } from '../../domain/tickets.ts';
 import type { AppContext } from '../../server/context.ts';
 import { isUuid } from '../../server/schemas.ts';
@@ -491,13 +490,11 @@ export class EscalationsService {
     return id;
   }
 
-  private async displayTimeZone(tx: DbOrTx): Promise<string> {
-    const zone = await this.ctx.services.sla.setting('display.timeZone', tx);
-    return typeof zone === 'string' && isValidTimeZone(zone) ? zone : this.ctx.config.displayTimeZone;
-  }
-
   private async formatAt(tx: DbOrTx, at: Date): Promise<string> {
-    return at.toLocaleString('zh-CN', { timeZone: await this.displayTimeZone(tx), hour12: false });
+    return at.toLocaleString('zh-CN', {
+      timeZone: await this.ctx.services.settings.displayTimeZone(tx),
+      hour12: false,
+    });
   }
 
   /** 换时: the appointment goes on the senior manager's task list as a follow-up. */
@@ -529,7 +526,7 @@ export class EscalationsService {
         createdBy: actor && actor.via !== 'system' ? actor.id : null,
         sourceKey: `escalation:${escalation.id}`,
       },
-      await this.displayTimeZone(tx),
+      await this.ctx.services.settings.displayTimeZone(tx),
     );
   }
 }

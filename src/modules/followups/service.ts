@@ -37,7 +37,6 @@ import {
   intervalName,
   isOverdue,
   isPeriodicDue,
-  isValidTimeZone,
   localDateOf,
   monthDaysWithin,
   nextPeriodicDue,
@@ -189,10 +188,6 @@ export class FollowUpsService {
   }
 
   /** The display time zone (setting `display.timeZone`), falling back to the configured one. */
-  async timeZone(): Promise<string> {
-    const zone = await this.ctx.services.settings.get('display.timeZone');
-    return typeof zone === 'string' && isValidTimeZone(zone) ? zone : this.ctx.config.displayTimeZone;
-  }
 
   async get(actor: Actor, id: string): Promise<FollowUpView> {
     if (!isStaff(actor)) throw notFound('Follow-up');
@@ -404,7 +399,7 @@ export class FollowUpsService {
     this.requireStaff(actor);
     this.ctx.services.customers.assertOpenFile(customer);
     const values = await this.prepare(actor, customer, input);
-    const timeZone = await this.timeZone();
+    const timeZone = await this.ctx.services.settings.displayTimeZone();
     return this.ctx.db.transaction((tx) => this.insert(tx, actor, customer, values, timeZone));
   }
 
@@ -642,7 +637,7 @@ export class FollowUpsService {
   /** Overdue tasks, tasks still due today and what was done today, for one person. */
   async today(actor: Actor, assigneeId?: string) {
     const person = await this.overseen(actor, assigneeId);
-    const timeZone = await this.timeZone();
+    const timeZone = await this.ctx.services.settings.displayTimeZone();
     const now = this.ctx.now();
     const today = localDateOf(now, timeZone);
     const { start, end } = dayRange(today, today, timeZone);
@@ -717,7 +712,7 @@ export class FollowUpsService {
       const person = await this.overseen(actor, query.assigneeId);
       conditions.push(eq(followUps.assigneeId, person.id));
     }
-    const timeZone = await this.timeZone();
+    const timeZone = await this.ctx.services.settings.displayTimeZone();
     const { start, end } = dayRange(from, to, timeZone);
     conditions.push(gte(followUps.dueAt, start), lt(followUps.dueAt, end));
     conditions.push(query.status ? eq(followUps.status, query.status) : ne(followUps.status, 'cancelled'));
@@ -748,7 +743,7 @@ export class FollowUpsService {
     if (actor.role === 'supervisor' && !teamId) throw forbidden('You have no team.');
     if (teamId && !canViewTeam(actor, teamId))
       throw forbidden('You may see the statistics of your own team only.');
-    const timeZone = await this.timeZone();
+    const timeZone = await this.ctx.services.settings.displayTimeZone();
     const now = this.ctx.now();
     const today = localDateOf(now, timeZone);
     const { from, to } = this.parseRange(
@@ -971,7 +966,7 @@ export class FollowUpsService {
   async generatePeriodic(now: Date = this.ctx.now()): Promise<number> {
     await this.ensurePlans();
     await this.refreshStatistics();
-    const timeZone = await this.timeZone();
+    const timeZone = await this.ctx.services.settings.displayTimeZone();
     // First decide, then write: the reads see the follow-ups as they were when the run started, so
     // the planner's statistics stay true while thousands of tasks are added.
     const due: (typeof followUps.$inferInsert)[] = [];
@@ -1031,7 +1026,7 @@ export class FollowUpsService {
    */
   async generateGreetings(now: Date = this.ctx.now()): Promise<number> {
     await this.refreshStatistics();
-    const timeZone = await this.timeZone();
+    const timeZone = await this.ctx.services.settings.displayTimeZone();
     const leadDays = await this.greetingLeadDays();
     const today = localDateOf(now, timeZone);
     const windowDays = leadDays + GREETING_LOOKAHEAD_DAYS;

@@ -181,7 +181,7 @@ export class InteractionsService {
           contactId: values.contactId ?? null,
         })
       : undefined;
-    const timeZone = await followUps.timeZone();
+    const timeZone = await this.ctx.services.settings.displayTimeZone();
     const id = uuidv7();
     return this.ctx.db.transaction(async (tx) => {
       const row = await this.insert(tx, actor, { id, customerId, userId: actor.id, ...values });

@@ -297,10 +297,6 @@ export class KnowledgeService {
     return row;
   }
 
-  private async timeZone(): Promise<string> {
-    return (await this.ctx.services.settings.get('display.timeZone')) ?? this.ctx.config.displayTimeZone;
-  }
-
   /** Fills a template from a ticket and counts the use. The agent edits the text before sending it. */
   async render(actor: Actor, id: string, ticketId: string) {
     const template = await this.getTemplate(actor, id);
@@ -313,7 +309,7 @@ export class KnowledgeService {
       'ticket.category': ticket.categoryName,
       // The agent writing the reply speaks; the owner's name when a colleague drafts it is not wanted.
       'agent.name': actor.name,
-      today: chineseDate(this.ctx.now(), await this.timeZone()),
+      today: chineseDate(this.ctx.now(), await this.ctx.services.settings.displayTimeZone()),
     };
     const text = renderTemplate(template.body, values);
     await this.ctx.db.transaction(async (tx) => {

@@ -80,15 +80,11 @@ const PERIOD_DAYS: Record<MeasurePeriod, number> = { day: 1, week: 7, month: 28 
 export class MeasuresService {
   constructor(readonly ctx: AppContext) {}
 
-  private async timeZone(): Promise<string> {
-    return (await this.ctx.services.settings.get('display.timeZone')) ?? this.ctx.config.displayTimeZone;
-  }
-
   async measures(actor: Actor, filter: MeasuresFilter) {
     if (actor.role !== 'supervisor' && actor.role !== 'manager' && actor.role !== 'admin') {
       throw forbidden('Service-desk measures are for supervisors, managers and administrators.');
     }
-    const timeZone = await this.timeZone();
+    const timeZone = await this.ctx.services.settings.displayTimeZone();
     const groupBy = filter.groupBy ?? 'period';
     const period = filter.period ?? 'week';
     const problems: FieldProblem[] = [];

@@ -1,4 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/index.ts';
+import { isValidTimeZone } from '../../domain/followups.ts';
 import type { BusinessCalendar } from '../../domain/sla.ts';
 import type { AppContext } from '../../server/context.ts';
 import { settings } from './tables.ts';
@@ -42,9 +44,36 @@ export type SettingKey = keyof typeof SETTING_DEFAULTS;
 export class SettingsService {
   constructor(private readonly ctx: AppContext) {}
 
-  async get<K extends SettingKey>(key: K): Promise<(typeof SETTING_DEFAULTS)[K]> {
-    const [row] = await this.ctx.db.select().from(settings).where(eq(settings.key, key));
+  /**
+   * One setting. Inside a transaction pass `db = tx`: on PGlite a read through `ctx.db` while a
+   * transaction is open waits for it forever.
+   */
+  async get<K extends SettingKey>(key: K, db: DbOrTx = this.ctx.db): Promise<(typeof SETTING_DEFAULTS)[K]> {
+    const [row] = await db.select().from(settings).where(eq(settings.key, key));
     return (row?.value as (typeof SETTING_DEFAULTS)[K]) ?? SETTING_DEFAULTS[key];
+  }
+
+  /** Several settings in one query. */
+  async getMany<K extends SettingKey>(
+    keys: readonly K[],
+    db: DbOrTx = this.ctx.db,
+  ): Promise<{ [P in K]: (typeof SETTING_DEFAULTS)[P] }> {
+    const rows = await db
+      .select()
+      .from(settings)
+      .where(inArray(settings.key, [...keys]));
+    const result = {} as { [P in K]: (typeof SETTING_DEFAULTS)[P] };
+    for (const key of keys) {
+      const row = rows.find((r) => r.key === key);
+      result[key] = (row?.value as (typeof SETTING_DEFAULTS)[K]) ?? SETTING_DEFAULTS[key];
+    }
+    return result;
+  }
+
+  /** The IANA zone dates are shown and bucketed in; the configured default when the setting is unusable. */
+  async displayTimeZone(db: DbOrTx = this.ctx.db): Promise<string> {
+    const zone = await this.get('display.timeZone', db);
+    return typeof zone === 'string' && isValidTimeZone(zone) ? zone : this.ctx.config.displayTimeZone;
   }
 
   async all(): Promise<Record<string, unknown>> {
@@ -54,10 +83,11 @@ export class SettingsService {
     return result;
   }
 
-  async set(key: SettingKey, value: unknown): Promise<void> {
-    await this.ctx.db
+  async set(key: SettingKey, value: unknown, db: DbOrTx = this.ctx.db): Promise<void> {
+    const updatedAt = this.ctx.now();
+    await db
       .insert(settings)
-      .values({ key, value: value as object })
-      .onConflictDoUpdate({ target: settings.key, set: { value: value as object, updatedAt: new Date() } });
+      .values({ key, value: value as object, updatedAt })
+      .onConflictDoUpdate({ target: settings.key, set: { value: value as object, updatedAt } });
   }
 }

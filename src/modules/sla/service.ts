@@ -1,4 +1,4 @@
-import { type SQLWrapper, and, asc, eq, inArray, isNotNull, isNull, notInArray, or, sql } from 'drizzle-orm';
+import { type SQLWrapper, and, asc, eq, isNotNull, isNull, notInArray, or, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { DbOrTx } from '../../db/index.ts';
 import type { Actor } from '../../domain/access.ts';
@@ -18,8 +18,7 @@ import { forbidden, notFound, validationFailed } from '../../server/problems.ts'
 import { staleVersion } from '../../server/versioning.ts';
 import { customers } from '../customers/tables.ts';
 import { departments } from '../departments/tables.ts';
-import { SETTING_DEFAULTS, type SettingKey } from '../settings/service.ts';
-import { settings } from '../settings/tables.ts';
+import type { SETTING_DEFAULTS, SettingKey } from '../settings/service.ts';
 import {
   type TicketSeverity,
   type TicketStatus,
@@ -122,19 +121,11 @@ export class SlaService {
 
   constructor(readonly ctx: AppContext) {}
 
-  // --- settings read inside a transaction (PGlite: a query outside `tx` would wait forever) --------
-
-  async setting<K extends SettingKey>(
-    key: K,
-    db: DbOrTx = this.ctx.db,
-  ): Promise<(typeof SETTING_DEFAULTS)[K]> {
-    const [row] = await db.select().from(settings).where(eq(settings.key, key));
-    return (row?.value as (typeof SETTING_DEFAULTS)[K]) ?? SETTING_DEFAULTS[key];
-  }
+  // --- business calendar --------------------------------------------------------------------------
 
   /** The business calendar SLA minutes count on (setting `sla.calendar`); defaults when unusable. */
   async calendar(db: DbOrTx = this.ctx.db): Promise<BusinessCalendar> {
-    const value = await this.setting('sla.calendar', db);
+    const value = await this.ctx.services.settings.get('sla.calendar', db);
     const json = JSON.stringify(value);
     if (this.cachedCalendar?.json === json) return this.cachedCalendar.calendar;
     let calendar = value as BusinessCalendar;
@@ -409,7 +400,7 @@ export class SlaService {
       if (
         resolutionBreach &&
         done.some((event) => event.target === 'resolution' && event.kind === 'breach') &&
-        (await this.setting('tickets.autoEscalateOnBreach', tx)) === true
+        (await this.ctx.services.settings.get('tickets.autoEscalateOnBreach', tx)) === true
       ) {
         await this.ctx.services.escalations.autoEscalate(
           tx,
@@ -805,14 +796,8 @@ export class SlaService {
     if (problems.length) throw validationFailed(problems, 'The business calendar is not valid.');
     const value = createBusinessCalendar(calendar);
     await this.ctx.db.transaction(async (tx) => {
-      const before = await this.setting('sla.calendar', tx);
-      await tx
-        .insert(settings)
-        .values({ key: 'sla.calendar', value: value as unknown as object, updatedAt: this.ctx.now() })
-        .onConflictDoUpdate({
-          target: settings.key,
-          set: { value: value as unknown as object, updatedAt: this.ctx.now() },
-        });
+      const before = await this.ctx.services.settings.get('sla.calendar', tx);
+      await this.ctx.services.settings.set('sla.calendar', value, tx);
       await this.ctx.services.audit.record(tx, actor, {
         action: 'update',
         entityType: 'setting',
@@ -827,15 +812,7 @@ export class SlaService {
 
   async getDeskSettings(actor: Actor, db: DbOrTx = this.ctx.db): Promise<DeskSettings> {
     this.requireStaff(actor);
-    const rows = await db
-      .select()
-      .from(settings)
-      .where(inArray(settings.key, [...DESK_SETTING_KEYS]));
-    const result: Record<string, unknown> = {};
-    for (const key of DESK_SETTING_KEYS) {
-      result[key] = rows.find((row) => row.key === key)?.value ?? SETTING_DEFAULTS[key];
-    }
-    return result as DeskSettings;
+    return (await this.ctx.services.settings.getMany(DESK_SETTING_KEYS, db)) as DeskSettings;
   }
 
   /** Stores the given desk settings (the body schema types each one). */
@@ -846,13 +823,7 @@ export class SlaService {
       for (const key of DESK_SETTING_KEYS) {
         const value = changes[key];
         if (value === undefined) continue;
-        await tx
-          .insert(settings)
-          .values({ key, value: value as unknown as object, updatedAt: this.ctx.now() })
-          .onConflictDoUpdate({
-            target: settings.key,
-            set: { value: value as unknown as object, updatedAt: this.ctx.now() },
-          });
+        await this.ctx.services.settings.set(key, value, tx);
       }
       const after = await this.getDeskSettings(actor, tx);
       await this.ctx.services.audit.record(tx, actor, {

@@ -357,12 +357,16 @@ export class TicketsService {
    * connection, so a read outside the transaction while it is open would wait forever.
    */
   private async deskSettings(): Promise<DeskSettings> {
-    const settings = this.ctx.services.settings;
+    const settings = await this.ctx.services.settings.getMany([
+      'tickets.repeatWindowDays',
+      'tickets.followUpAfterDays',
+      'tickets.secondVisitAfterDays',
+    ]);
     return {
-      timeZone: await this.ctx.services.followUps.timeZone(),
-      repeatDays: Number(await settings.get('tickets.repeatWindowDays')),
-      followUpDays: Number(await settings.get('tickets.followUpAfterDays')),
-      secondDays: Number(await settings.get('tickets.secondVisitAfterDays')),
+      timeZone: await this.ctx.services.settings.displayTimeZone(),
+      repeatDays: Number(settings['tickets.repeatWindowDays']),
+      followUpDays: Number(settings['tickets.followUpAfterDays']),
+      secondDays: Number(settings['tickets.secondVisitAfterDays']),
     };
   }
 
@@ -1307,8 +1311,12 @@ export class TicketsService {
   async reopen(actor: Actor, id: string, reason: string, version?: number) {
     const text = reason.trim();
     if (!text) throw validationFailed([{ field: 'reason', message: 'must not be blank' }]);
-    const windowDays = Number(await this.ctx.services.settings.get('tickets.reopenWindowDays'));
-    const threshold = Number(await this.ctx.services.settings.get('tickets.autoEscalateAfterReopens'));
+    const reopening = await this.ctx.services.settings.getMany([
+      'tickets.reopenWindowDays',
+      'tickets.autoEscalateAfterReopens',
+    ]);
+    const windowDays = Number(reopening['tickets.reopenWindowDays']);
+    const threshold = Number(reopening['tickets.autoEscalateAfterReopens']);
     return this.act(
       actor,
       id,

@@ -152,7 +152,7 @@ export class WorkOrdersService {
     if (problems.length) throw validationFailed(problems);
     const now = this.ctx.now();
     const id = uuidv7();
-    const timeZone = await this.ctx.services.followUps.timeZone();
+    const timeZone = await this.ctx.services.settings.displayTimeZone();
     return this.ctx.db.transaction(async (tx) => {
       // Under the ticket's lock: a close that committed meanwhile already withdrew its work orders.
       const current = await this.ctx.services.tickets.lock(tx, ticket.id);
