@@ -1,4 +1,4 @@
-import { ApiError, api, type Schemas } from '../../api/client';
+import { api, type Schemas, unwrap } from '../../api/client';
 
 /**
  * Service-desk calls. The desk routes are typed loosely here (plain paths and the shapes below) so
@@ -6,20 +6,19 @@ import { ApiError, api, type Schemas } from '../../api/client';
  */
 type Call = (
   path: string,
-  init?: { params?: { query?: Record<string, unknown> }; body?: unknown; headers?: Record<string, string> },
+  init?: {
+    params?: { query?: Record<string, unknown>; path?: Record<string, string> };
+    body?: unknown;
+    headers?: Record<string, string>;
+  },
 ) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
-const raw = api as unknown as { GET: Call; POST: Call; PATCH: Call; PUT: Call; DELETE: Call };
+/** The generated client with plain string paths (same session, CSRF and error handling). */
+export const looseApi = api as unknown as { GET: Call; POST: Call; PATCH: Call; PUT: Call; DELETE: Call };
 
-async function run<T>(call: ReturnType<Call>): Promise<T> {
-  const { data, error, response } = await call;
-  if (!response.ok) {
-    const body = error && typeof error === 'object' ? (error as Record<string, unknown>) : null;
-    throw new ApiError(response.status, body);
-  }
-  return data as T;
-}
+const run = <T>(call: ReturnType<Call>) => unwrap(call) as Promise<T>;
 
-function query(values?: Record<string, unknown>): Record<string, unknown> | undefined {
+/** Query values without the empty ones (an empty filter means "any"). */
+export function queryOf(values?: Record<string, unknown>): Record<string, unknown> | undefined {
   if (!values) return undefined;
   return Object.fromEntries(
     Object.entries(values).filter(([, v]) => v !== undefined && v !== null && v !== ''),
@@ -28,12 +27,15 @@ function query(values?: Record<string, unknown>): Record<string, unknown> | unde
 
 export const desk = {
   get: <T>(path: string, q?: Record<string, unknown>) =>
-    run<T>(raw.GET(path, { params: { query: query(q) } })),
+    run<T>(looseApi.GET(path, { params: { query: queryOf(q) } })),
   post: <T>(path: string, body: unknown = {}, headers?: Record<string, string>) =>
-    run<T>(raw.POST(path, { body, headers })),
+    run<T>(looseApi.POST(path, { body, headers })),
   patch: <T>(path: string, body: unknown, version?: number) =>
     run<T>(
-      raw.PATCH(path, { body, headers: version === undefined ? undefined : { 'If-Match': `"${version}"` } }),
+      looseApi.PATCH(path, {
+        body,
+        headers: version === undefined ? undefined : { 'If-Match': `"${version}"` },
+      }),
     ),
 };
 
