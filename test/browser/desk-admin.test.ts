@@ -90,15 +90,8 @@ describe('browser: service-desk admin pages and the commitments board', () => {
   it('an admin adds a ticket category that is still listed after a reload', async () => {
     await login(ADMIN_EMAIL, ADMIN_PASSWORD);
     await page.getByRole('menuitem', { name: '系统管理' }).click();
-    const item = page.getByRole('menuitem', { name: '工单分类' });
-    // The sub-menu slides open; on a busy machine a click during the animation can miss.
-    await expect
-      .poll(async () => {
-        if (!page.url().endsWith('/admin/ticket-categories'))
-          await item.click({ timeout: 2_000 }).catch(() => {});
-        return page.url();
-      })
-      .toMatch(/\/admin\/ticket-categories$/);
+    await page.getByRole('menuitem', { name: '工单分类' }).click();
+    await page.waitForURL('**/admin/ticket-categories');
     const table = page.getByTestId('category-table');
     await table.getByText('破损').waitFor();
 

@@ -1,6 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import { App, Col, Form, Input, InputNumber, Modal, Row, Select, Space, Switch } from 'antd';
-import { useMemo } from 'react';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { VALUE_CLASSES } from '../../lib/enums';
 import { applyFieldErrors } from '../../lib/forms';
@@ -57,12 +57,28 @@ export function SlaPolicyModal(props: {
   const { message } = App.useApp();
   const [form] = Form.useForm<PolicyForm>();
 
-  // The form's starting values, given as initialValues of a form keyed per opening: filling them from
-  // an effect could reset a choice the user had already made while the dialog was opening.
-  const initialValues = useMemo<Partial<PolicyForm>>(() => {
+  useEffect(() => {
+    if (!props.open) return;
+    form.resetFields();
     const p = props.policy;
-    if (!p) {
-      return {
+    if (p) {
+      const first = splitMinutes(p.firstResponseMinutes);
+      const resolution = splitMinutes(p.resolutionMinutes);
+      form.setFieldsValue({
+        name: p.name,
+        ticketType: p.ticketType,
+        severity: p.severity,
+        valueClass: p.valueClass,
+        firstHours: first.hours,
+        firstMinutes: first.minutes,
+        resolutionHours: resolution.hours,
+        resolutionMinutes: resolution.minutes,
+        warningPercent: Math.round(p.warningFraction * 100),
+        sortOrder: p.sortOrder,
+        active: p.active,
+      });
+    } else {
+      form.setFieldsValue({
         firstHours: 2,
         firstMinutes: 0,
         resolutionHours: 24,
@@ -70,24 +86,9 @@ export function SlaPolicyModal(props: {
         warningPercent: 20,
         sortOrder: 100,
         active: true,
-      };
+      });
     }
-    const first = splitMinutes(p.firstResponseMinutes);
-    const resolution = splitMinutes(p.resolutionMinutes);
-    return {
-      name: p.name,
-      ticketType: p.ticketType,
-      severity: p.severity,
-      valueClass: p.valueClass,
-      firstHours: first.hours,
-      firstMinutes: first.minutes,
-      resolutionHours: resolution.hours,
-      resolutionMinutes: resolution.minutes,
-      warningPercent: Math.round(p.warningFraction * 100),
-      sortOrder: p.sortOrder,
-      active: p.active,
-    };
-  }, [props.policy]);
+  }, [props.open, props.policy, form]);
 
   const save = useMutation({
     mutationFn: (values: PolicyForm) => {
@@ -136,14 +137,7 @@ export function SlaPolicyModal(props: {
       width={640}
       destroyOnHidden
     >
-      <Form
-        key={props.policy?.id ?? 'new'}
-        form={form}
-        layout="vertical"
-        initialValues={initialValues}
-        preserve={false}
-        onFinish={(values) => save.mutate(values)}
-      >
+      <Form form={form} layout="vertical" onFinish={(values) => save.mutate(values)}>
         <Form.Item
           name="name"
           label={t('deskAdmin.sla.name')}
