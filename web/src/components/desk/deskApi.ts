@@ -1,4 +1,4 @@
-import { api, type Schemas, unwrap } from '../../api/client';
+import { ApiError, api, type Schemas } from '../../api/client';
 
 /**
  * Service-desk calls. The desk routes are typed loosely here (plain paths and the shapes below) so
@@ -6,19 +6,20 @@ import { api, type Schemas, unwrap } from '../../api/client';
  */
 type Call = (
   path: string,
-  init?: {
-    params?: { query?: Record<string, unknown>; path?: Record<string, string> };
-    body?: unknown;
-    headers?: Record<string, string>;
-  },
+  init?: { params?: { query?: Record<string, unknown> }; body?: unknown; headers?: Record<string, string> },
 ) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
-/** The generated client with plain string paths (same session, CSRF and error handling). */
-export const looseApi = api as unknown as { GET: Call; POST: Call; PATCH: Call; PUT: Call; DELETE: Call };
+const raw = api as unknown as { GET: Call; POST: Call; PATCH: Call; PUT: Call; DELETE: Call };
 
-const run = <T>(call: ReturnType<Call>) => unwrap(call) as Promise<T>;
+async function run<T>(call: ReturnType<Call>): Promise<T> {
+  const { data, error, response } = await call;
+  if (!response.ok) {
+    const body = error && typeof error === 'object' ? (error as Record<string, unknown>) : null;
+    throw new ApiError(response.status, body);
+  }
+  return data as T;
+}
 
-/** Query values without the empty ones (an empty filter means "any"). */
-export function queryOf(values?: Record<string, unknown>): Record<string, unknown> | undefined {
+function query(values?: Record<string, unknown>): Record<string, unknown> | undefined {
   if (!values) return undefined;
   return Object.fromEntries(
     Object.entries(values).filter(([, v]) => v !== undefined && v !== null && v !== ''),
@@ -27,15 +28,12 @@ export function queryOf(values?: Record<string, unknown>): Record<string, unknow
 
 export const desk = {
   get: <T>(path: string, q?: Record<string, unknown>) =>
-    run<T>(looseApi.GET(path, { params: { query: queryOf(q) } })),
+    run<T>(raw.GET(path, { params: { query: query(q) } })),
   post: <T>(path: string, body: unknown = {}, headers?: Record<string, string>) =>
-    run<T>(looseApi.POST(path, { body, headers })),
+    run<T>(raw.POST(path, { body, headers })),
   patch: <T>(path: string, body: unknown, version?: number) =>
     run<T>(
-      looseApi.PATCH(path, {
-        body,
-        headers: version === undefined ? undefined : { 'If-Match': `"${version}"` },
-      }),
+      raw.PATCH(path, { body, headers: version === undefined ? undefined : { 'If-Match': `"${version}"` } }),
     ),
 };
 

@@ -1,17 +1,27 @@
 import { useQuery } from '@tanstack/react-query';
-import { type Schemas, unwrap } from '../../api/client';
-import { looseApi, queryOf } from '../desk/deskApi';
+import { api, type Schemas, unwrap } from '../../api/client';
 
 /**
  * Service-desk admin and commitments calls. The paths of the service-desk contract are called
  * through a loosely typed view of the generated client (same session, CSRF and error handling);
  * the shapes below follow the contract.
  */
+type Loose = {
+  GET(path: string, init?: unknown): Promise<{ data?: unknown; error?: unknown; response: Response }>;
+  POST(path: string, init?: unknown): Promise<{ data?: unknown; error?: unknown; response: Response }>;
+  PUT(path: string, init?: unknown): Promise<{ data?: unknown; error?: unknown; response: Response }>;
+  PATCH(path: string, init?: unknown): Promise<{ data?: unknown; error?: unknown; response: Response }>;
+  DELETE(path: string, init?: unknown): Promise<{ data?: unknown; error?: unknown; response: Response }>;
+};
+const loose = api as unknown as Loose;
+
 type Query = Record<string, string | number | boolean | undefined | null>;
-const loose = looseApi;
 
 function params(query?: Query, path?: Record<string, string>) {
-  return { params: { query: queryOf(query), path } };
+  const cleaned = query
+    ? Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined && v !== null && v !== ''))
+    : undefined;
+  return { params: { query: cleaned, path } };
 }
 
 function fill(path: string, id?: string): { path: string; params?: Record<string, string> } {
