@@ -15,3 +15,8 @@ export * from '../modules/workorders/tables.ts';
 export * from '../modules/sla/tables.ts';
 export * from '../modules/knowledge/tables.ts';
 export * from '../modules/commitments/tables.ts';
+export * from '../modules/shipments/tables.ts';
+export * from '../modules/tracking/tables.ts';
+export * from '../modules/exceptions/tables.ts';
+export * from '../modules/outbound/tables.ts';
+export * from '../modules/dcsa/tables.ts';

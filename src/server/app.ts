@@ -14,6 +14,12 @@ import { measureRoutes } from '../modules/measures/routes.ts';
 import { notificationRoutes } from '../modules/notifications/routes.ts';
 import { slaRoutes } from '../modules/sla/routes.ts';
 import { ticketRoutes } from '../modules/tickets/routes.ts';
+import { shipmentRoutes } from '../modules/shipments/routes.ts';
+import { trackingRoutes } from '../modules/tracking/routes.ts';
+import { exceptionRoutes } from '../modules/exceptions/routes.ts';
+import { outboundRoutes } from '../modules/outbound/routes.ts';
+import { dcsaRoutes } from '../modules/dcsa/routes.ts';
+import { publicTrackRoutes } from '../modules/publictrack/routes.ts';
 import { workOrderRoutes } from '../modules/workorders/routes.ts';
 import { auditRoutes } from '../modules/audit/routes.ts';
 import { authRoutes } from '../modules/auth/routes.ts';
@@ -112,6 +118,12 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     slaRoutes,
     ticketRoutes,
     workOrderRoutes,
+    shipmentRoutes,
+    trackingRoutes,
+    exceptionRoutes,
+    outboundRoutes,
+    dcsaRoutes,
+    publicTrackRoutes,
   ]) {
     await app.register(routes(ctx));
   }

@@ -15,6 +15,12 @@ import { NotificationsService } from '../modules/notifications/service.ts';
 import { SlaService } from '../modules/sla/service.ts';
 import { TicketsService } from '../modules/tickets/service.ts';
 import { WorkOrdersService } from '../modules/workorders/service.ts';
+import { ShipmentsService } from '../modules/shipments/service.ts';
+import { TrackingService } from '../modules/tracking/service.ts';
+import { ExceptionsService } from '../modules/exceptions/service.ts';
+import { OutboundService } from '../modules/outbound/service.ts';
+import { DcsaService } from '../modules/dcsa/service.ts';
+import { PublicTrackService } from '../modules/publictrack/service.ts';
 import type { AppContext } from './context.ts';
 
 /** One instance of each module's service per process. */
@@ -36,6 +42,12 @@ export interface Services {
   sla: SlaService;
   tickets: TicketsService;
   workOrders: WorkOrdersService;
+  shipments: ShipmentsService;
+  tracking: TrackingService;
+  exceptions: ExceptionsService;
+  outbound: OutboundService;
+  dcsa: DcsaService;
+  publicTrack: PublicTrackService;
 }
 
 export function createServices(ctx: AppContext): Services {
@@ -57,5 +69,11 @@ export function createServices(ctx: AppContext): Services {
     sla: new SlaService(ctx),
     tickets: new TicketsService(ctx),
     workOrders: new WorkOrdersService(ctx),
+    shipments: new ShipmentsService(ctx),
+    tracking: new TrackingService(ctx),
+    exceptions: new ExceptionsService(ctx),
+    outbound: new OutboundService(ctx),
+    dcsa: new DcsaService(ctx),
+    publicTrack: new PublicTrackService(ctx),
   };
 }

@@ -38,6 +38,25 @@ export const SETTING_DEFAULTS = {
   'tickets.secondVisitAfterDays': 30,
   /** Promises of more money than this (CNY) exceed the bottom line and need a supervisor's approval. */
   'commitments.approvalThreshold': 5000,
+  /**
+   * Shipments: hours without any event after which a shipment under way is "silent" (an exception),
+   * per service mode.
+   */
+  'shipments.silenceHours': {
+    air: 12,
+    sea: 72,
+    road: 8,
+    rail: 48,
+    warehouse: 24,
+    distribution: 6,
+    customs: 48,
+  } as Record<string, number>,
+  /** A delay exception is raised when the expected or actual delivery is later than the promise by more than this. */
+  'shipments.delayToleranceMinutes': 60,
+  /** Proactive customer notices per contact per rolling 24 hours (exceptions count; more are suppressed and recorded). */
+  'notifications.contactDailyCap': 5,
+  /** Public tracking lookups per client IP per minute. */
+  'tracking.publicRateLimitPerMinute': 30,
 } as const;
 export type SettingKey = keyof typeof SETTING_DEFAULTS;
 

@@ -52,6 +52,8 @@ export const tickets = pgTable(
     contactId: uuid('contact_id').references(() => contacts.id),
     /** Free-form shipment/order reference until shipments exist; never format-checked. */
     shipmentRef: text('shipment_ref'),
+    /** The shipment the ticket is about, when it was opened from one (shipment page, exception, portal). */
+    shipmentId: uuid('shipment_id'),
     /** Lane as origin–destination (e.g. CNSHA-DEHAM), for repeat detection across customers. */
     lane: text('lane'),
     categoryId: uuid('category_id')

@@ -1,0 +1,9 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { AppContext } from '../../server/context.ts';
+import { shared } from '../../server/schemas.ts';
+
+export function shipmentRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+  return shared(async (_app) => {
+    void ctx;
+  });
+}
