@@ -406,3 +406,17 @@ describe('properties', () => {
     );
   });
 });
+
+describe('codes appended for DCSA feeds', () => {
+  it('break same-instant ties in process order (gate-in before loading, gate-out after discharge)', () => {
+    const at = '2026-11-20T08:00:00+08:00';
+    const rows = timelineOf([
+      ev({ eventCode: 'LOADED', eventTime: at }),
+      ev({ eventCode: 'GATE_IN', eventTime: at }),
+      ev({ eventCode: 'GATE_OUT', eventTime: at, location: 'DEHAM' }),
+      ev({ eventCode: 'DISCHARGED', eventTime: at, location: 'DEHAM' }),
+    ]);
+    expect(rows.map((r) => r.eventCode)).toEqual(['GATE_IN', 'LOADED', 'DISCHARGED', 'GATE_OUT']);
+    expect(validateEvent(ev({ eventCode: 'DOCUMENT_STATUS' }))).toEqual([]);
+  });
+});

@@ -31,8 +31,25 @@ export const EVENT_CODES = [
   'DAMAGED',
   'HOLD',
   'LOST',
+  // Appended for DCSA T&T 2.2 / 3.0 equipment and shipment (document) events; the mapping table is
+  // in src/domain/feeds/dcsa.ts. Order here is append-only; the process order is PROCESS_ORDER below.
+  'GATE_IN',
+  'GATE_OUT',
+  'STUFFED',
+  'STRIPPED',
+  'PICKED_UP',
+  'DROPPED_OFF',
+  'INSPECTED',
+  'RELEASED',
+  'DOCUMENT_STATUS',
 ] as const;
 export type EventCode = (typeof EVENT_CODES)[number];
+
+/**
+ * Codes that tell about paperwork or checks rather than where the cargo is (DCSA shipment events
+ * such as a B/L drafted or issued, inspections). They appear on the timeline like any event.
+ */
+export const INFORMATIONAL_CODES: readonly EventCode[] = ['DOCUMENT_STATUS', 'INSPECTED'];
 
 /** Codes that are exceptions rather than progress (issue 4 §4: damage/hold/loss and failed delivery). */
 export const EXCEPTION_CODES: readonly EventCode[] = ['DELIVERY_FAILED', 'DAMAGED', 'HOLD', 'LOST'];
@@ -234,8 +251,35 @@ function normalizeEvent(e: MilestoneEvent): MilestoneEvent {
 // ---------------------------------------------------------------------------------------------
 // Status and timeline
 
-/** Process order of codes, used only to break ties between events at the same instant. */
-const CODE_RANK: Record<EventCode, number> = Object.fromEntries(EVENT_CODES.map((c, i) => [c, i])) as Record<
+/**
+ * Process order of codes (a container is picked up empty, stuffed, gated in, loaded, departs …),
+ * used only to break ties between events at the same instant. Every EventCode appears once.
+ */
+const PROCESS_ORDER: readonly EventCode[] = [
+  'BOOKED',
+  'DOCUMENT_STATUS',
+  'PICKED_UP',
+  'STUFFED',
+  'RECEIVED',
+  'GATE_IN',
+  'LOADED',
+  'DEPARTED',
+  'ARRIVED',
+  'DISCHARGED',
+  'INSPECTED',
+  'CUSTOMS_RELEASED',
+  'RELEASED',
+  'GATE_OUT',
+  'STRIPPED',
+  'OUT_FOR_DELIVERY',
+  'DROPPED_OFF',
+  'DELIVERED',
+  'DELIVERY_FAILED',
+  'DAMAGED',
+  'HOLD',
+  'LOST',
+];
+const CODE_RANK: Record<EventCode, number> = Object.fromEntries(PROCESS_ORDER.map((c, i) => [c, i])) as Record<
   EventCode,
   number
 >;
