@@ -279,10 +279,9 @@ const PROCESS_ORDER: readonly EventCode[] = [
   'HOLD',
   'LOST',
 ];
-const CODE_RANK: Record<EventCode, number> = Object.fromEntries(PROCESS_ORDER.map((c, i) => [c, i])) as Record<
-  EventCode,
-  number
->;
+const CODE_RANK: Record<EventCode, number> = Object.fromEntries(
+  PROCESS_ORDER.map((c, i) => [c, i]),
+) as Record<EventCode, number>;
 const CLASSIFIER_RANK: Record<EventClassifier, number> = { ACT: 0, EST: 1, PLN: 2 };
 
 const live = (events: readonly MilestoneEvent[]) => events.filter((e) => e.retracted !== true);
