@@ -5,6 +5,7 @@ import type { AppContext } from '../../server/context.ts';
 import { type FieldProblem, forbidden, validationFailed } from '../../server/problems.ts';
 import type { TicketType } from '../tickets/tables.ts';
 import type { MEASURE_GROUPS, MEASURE_PERIODS } from './schema.ts';
+import { type ShipmentMeasureGroup, type ShipmentMeasureRow, shipmentMeasuresSql } from './shipments.ts';
 
 export type MeasureGroup = (typeof MEASURE_GROUPS)[number];
 export type MeasurePeriod = (typeof MEASURE_PERIODS)[number];
@@ -17,6 +18,16 @@ export interface MeasuresFilter {
   type?: TicketType;
   departmentId?: string;
   categoryId?: string;
+  customerId?: string;
+}
+
+export interface ShipmentMeasuresFilter {
+  from?: string;
+  to?: string;
+  groupBy?: ShipmentMeasureGroup;
+  period?: MeasurePeriod;
+  mode?: string;
+  departmentId?: string;
   customerId?: string;
 }
 
@@ -84,38 +95,10 @@ export class MeasuresService {
     if (actor.role !== 'supervisor' && actor.role !== 'manager' && actor.role !== 'admin') {
       throw forbidden('Service-desk measures are for supervisors, managers and administrators.');
     }
-    const timeZone = await this.ctx.services.settings.displayTimeZone();
-    const groupBy = filter.groupBy ?? 'period';
-    const period = filter.period ?? 'week';
-    const problems: FieldProblem[] = [];
-    const now = this.ctx.now();
-    const today = localDateOf(now, timeZone);
-    const from = filter.from
-      ? this.bound(filter.from, 'from', timeZone, problems)
-      : startOfDay(addDays(today, 1 - DEFAULT_DAYS), timeZone);
-    const to = filter.to
-      ? this.bound(filter.to, 'to', timeZone, problems)
-      : startOfDay(addDays(today, 1), timeZone);
-    if (from && to && from.getTime() >= to.getTime())
-      problems.push({ field: 'to', message: 'must be after from' });
-    if (
-      from &&
-      to &&
-      groupBy === 'period' &&
-      (to.getTime() - from.getTime()) / DAY_MS / PERIOD_DAYS[period] > MAX_BUCKETS
-    ) {
-      problems.push({ field: 'period', message: `more than ${MAX_BUCKETS} periods: choose a longer period` });
-    }
-    if (problems.length || !from || !to) throw validationFailed(problems);
-
+    const { from, to, now, timeZone, groupBy, period } = await this.range(filter, filter.groupBy ?? 'period');
     let team: string[] | null = null;
     if (actor.role === 'supervisor') team = actor.teamDepartmentIds.length ? actor.teamDepartmentIds : [];
-    // A department filter covers the department and those below it.
-    let departments: string[] | null = null;
-    if (filter.departmentId) {
-      const subtree = await this.ctx.services.departments.subtreeIds(filter.departmentId);
-      departments = subtree.length ? subtree : [filter.departmentId];
-    }
+    const departments = await this.departmentFilter(filter.departmentId);
 
     const statement = measuresSql({
       from,
@@ -142,6 +125,83 @@ export class MeasuresService {
       rows: rows.filter((r) => !r.total).map(strip),
       total: strip(totalRow ?? emptyTotal()),
     };
+  }
+
+  /**
+   * Shipment measures (issue 4 §9): on-time delivery against the promise, delay, exception rate by
+   * cause and POD turnaround. Supervisors see their team's departments, operations users their
+   * department, managers and admins everything.
+   */
+  async shipmentMeasures(actor: Actor, filter: ShipmentMeasuresFilter) {
+    let scope: string[] | null = null;
+    if (actor.role === 'supervisor') scope = actor.teamDepartmentIds;
+    else if (actor.role === 'operations') scope = actor.departmentId ? [actor.departmentId] : [];
+    else if (actor.role !== 'manager' && actor.role !== 'admin') {
+      throw forbidden('Shipment measures are for supervisors, operations, managers and administrators.');
+    }
+    const { from, to, now, timeZone, groupBy, period } = await this.range(filter, filter.groupBy ?? 'period');
+    const rows = await this.ctx.database.query<ShipmentMeasureRow & { total: boolean }>(
+      shipmentMeasuresSql({
+        from,
+        to,
+        now,
+        timeZone,
+        groupBy,
+        period,
+        mode: filter.mode,
+        customerId: filter.customerId,
+        departmentIds: await this.departmentFilter(filter.departmentId),
+        scopeDepartmentIds: scope,
+      }),
+    );
+    const strip = ({ total: _t, ...row }: ShipmentMeasureRow & { total: boolean }): ShipmentMeasureRow => row;
+    const total = rows.find((r) => r.total);
+    return {
+      from: from.toISOString(),
+      to: to.toISOString(),
+      groupBy,
+      period: groupBy === 'period' ? period : null,
+      timeZone,
+      rows: rows.filter((r) => !r.total).map(strip),
+      total: total ? strip(total) : null,
+    };
+  }
+
+  /** The validated range of a measures request: days of the display zone, default the last 90. */
+  private async range<G extends string>(
+    filter: { from?: string; to?: string; period?: MeasurePeriod },
+    groupBy: G,
+  ) {
+    const timeZone = await this.ctx.services.settings.displayTimeZone();
+    const period = filter.period ?? 'week';
+    const problems: FieldProblem[] = [];
+    const now = this.ctx.now();
+    const today = localDateOf(now, timeZone);
+    const from = filter.from
+      ? this.bound(filter.from, 'from', timeZone, problems)
+      : startOfDay(addDays(today, 1 - DEFAULT_DAYS), timeZone);
+    const to = filter.to
+      ? this.bound(filter.to, 'to', timeZone, problems)
+      : startOfDay(addDays(today, 1), timeZone);
+    if (from && to && from.getTime() >= to.getTime())
+      problems.push({ field: 'to', message: 'must be after from' });
+    if (
+      from &&
+      to &&
+      groupBy === 'period' &&
+      (to.getTime() - from.getTime()) / DAY_MS / PERIOD_DAYS[period] > MAX_BUCKETS
+    ) {
+      problems.push({ field: 'period', message: `more than ${MAX_BUCKETS} periods: choose a longer period` });
+    }
+    if (problems.length || !from || !to) throw validationFailed(problems);
+    return { from, to, now, timeZone, groupBy, period };
+  }
+
+  /** A department filter covers the department and those below it. */
+  private async departmentFilter(departmentId: string | undefined): Promise<string[] | null> {
+    if (!departmentId) return null;
+    const subtree = await this.ctx.services.departments.subtreeIds(departmentId);
+    return subtree.length ? subtree : [departmentId];
   }
 
   private bound(
