@@ -4,6 +4,7 @@ import { migrate, openDatabase } from '../db/index.ts';
 import { JobQueue } from '../jobs/queue.ts';
 import { registerCommitmentJobs } from '../modules/commitments/jobs.ts';
 import { registerFollowUpJobs } from '../modules/followups/jobs.ts';
+import { registerOutboundJobs } from '../modules/outbound/jobs.ts';
 import { registerWorkOrderJobs } from '../modules/workorders/jobs.ts';
 import { registerSlaJobs } from '../modules/sla/jobs.ts';
 import { purgeIdempotencyKeys } from './idempotency.ts';
@@ -48,6 +49,7 @@ function registerJobs(ctx: AppContext): void {
   registerSlaJobs(ctx);
   registerCommitmentJobs(ctx);
   registerWorkOrderJobs(ctx);
+  registerOutboundJobs(ctx);
   if (ctx.database.kind === 'pglite') {
     // PGlite has no autovacuum, so without this the planner never gets statistics.
     ctx.queue.register(
