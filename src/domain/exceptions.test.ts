@@ -171,6 +171,7 @@ describe('event-based kinds', () => {
     expect(kindsAt(quiet(), [ev('ARRIVED', 'ACT', 8), hold], 21)).toEqual(['hold']);
     expect(kindsAt(quiet(), [hold, ev('CUSTOMS_RELEASED', 'ACT', 15)], 21)).toEqual([]);
     expect(kindsAt(quiet(), [hold, ev('DELIVERED', 'ACT', 15)], 21)).toEqual([]);
+    expect(kindsAt(quiet(), [hold, ev('INSPECTED', 'ACT', 15)], 21)).toEqual(['hold']);
     // A release reported earlier than the hold does not release it.
     expect(kindsAt(quiet(), [hold, ev('CUSTOMS_RELEASED', 'ACT', 9)], 21)).toEqual(['hold']);
   });

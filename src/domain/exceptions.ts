@@ -1,6 +1,7 @@
 import {
   EXCEPTION_CODES,
   type EventCode,
+  INFORMATIONAL_CODES,
   type MilestoneEvent,
   type ShipmentStatus,
   parseZonedTime,
@@ -118,7 +119,7 @@ function delaySeverity(delayMinutes: number): ExceptionSeverity {
  */
 export function exceptionConditions(
   shipment: ShipmentFacts,
-  status: Pick<ShipmentStatus, 'exceptions' | 'expectedDelivery' | 'actualDelivery' | 'latestActual'>,
+  status: Pick<ShipmentStatus, 'exceptions' | 'expectedDelivery' | 'actualDelivery'>,
   events: readonly MilestoneEvent[],
   now: Date,
   settings: ExceptionSettings,
@@ -207,18 +208,22 @@ export function exceptionConditions(
     if (first) out.push({ kind, severity, detail: eventDetail(first), eventId: first.id });
   }
 
-  // hold: not followed by delivery (status.exceptions) nor by a later actual progress milestone.
+  // hold: not followed by delivery (status.exceptions) nor by a later actual progress milestone
+  // (customs released, departed …; paperwork and inspections do not release it).
   if (!cancelled) {
     const holds = status.exceptions.filter((e) => e.eventCode === 'HOLD').sort(byTime);
     const lastHold = holds.at(-1);
-    const latest = status.latestActual;
-    const released =
-      lastHold !== undefined &&
-      latest !== null &&
-      !EXCEPTION_CODES.includes(latest.eventCode) &&
-      parseZonedTime(latest.eventTime)! > parseZonedTime(lastHold.eventTime)!;
-    if (lastHold && !released) {
-      out.push({ kind: 'hold', severity: 'normal', detail: eventDetail(lastHold), eventId: lastHold.id });
+    if (lastHold) {
+      const holdMs = parseZonedTime(lastHold.eventTime)!;
+      const released = liveActuals.some(
+        (e) =>
+          !EXCEPTION_CODES.includes(e.eventCode) &&
+          !INFORMATIONAL_CODES.includes(e.eventCode) &&
+          parseZonedTime(e.eventTime)! > holdMs,
+      );
+      if (!released) {
+        out.push({ kind: 'hold', severity: 'normal', detail: eventDetail(lastHold), eventId: lastHold.id });
+      }
     }
   }
 
