@@ -12,6 +12,7 @@ import {
   exceptionConditions,
   formatLocal,
   planExceptions,
+  repeatsResolved,
 } from './exceptions.ts';
 import {
   EVENT_CODES,
@@ -233,6 +234,51 @@ describe('planExceptions', () => {
     }
     expect(raised).toBe(1);
     expect(open[0].detail.expectedAt).toBe(isoAt(155));
+  });
+});
+
+describe('after a person resolved', () => {
+  const delay = (detail: Record<string, unknown>) => ({
+    kind: 'delay' as const,
+    severity: 'normal' as const,
+    detail: { promisedAt: isoAt(100), ...detail },
+    eventId: null,
+  });
+  const resolved = (
+    detail: Record<string, unknown>,
+    kind: 'delay' | 'silence' | 'damaged' = 'delay',
+    eventId: string | null = null,
+  ) => ({
+    kind,
+    detail: { promisedAt: isoAt(100), ...detail },
+    eventId,
+  });
+
+  it('the same situation is not raised again; a worse one is', () => {
+    const was = resolved({ basis: 'estimate', expectedAt: isoAt(130) });
+    expect(repeatsResolved(delay({ basis: 'estimate', expectedAt: isoAt(130.5) }), was, 60)).toBe(true);
+    expect(repeatsResolved(delay({ basis: 'actual', actualAt: isoAt(129) }), was, 60)).toBe(true);
+    expect(repeatsResolved(delay({ basis: 'overdue', expectedAt: null }), was, 60)).toBe(true);
+    expect(repeatsResolved(delay({ basis: 'estimate', expectedAt: isoAt(140) }), was, 60)).toBe(false);
+    expect(
+      repeatsResolved(delay({ basis: 'estimate', expectedAt: isoAt(130), promisedAt: isoAt(120) }), was, 60),
+    ).toBe(false);
+    expect(
+      repeatsResolved(
+        { kind: 'damaged', severity: 'high', detail: {}, eventId: 'e1' },
+        resolved({}, 'damaged', 'e1'),
+        60,
+      ),
+    ).toBe(true);
+    expect(
+      repeatsResolved(
+        { kind: 'damaged', severity: 'high', detail: {}, eventId: 'e2' },
+        resolved({}, 'damaged', 'e1'),
+        60,
+      ),
+    ).toBe(false);
+    const plan = planExceptions([], [delay({ basis: 'estimate', expectedAt: isoAt(130) })], [was], 60);
+    expect(plan.raise).toEqual([]);
   });
 });
 

@@ -272,14 +272,62 @@ function delayShape(detail: Record<string, unknown>): string {
   ]);
 }
 
-/** What to change given the open (unresolved) exceptions of a shipment and the conditions that hold now. */
+/** The last exception of a kind that a person resolved. */
+export interface ResolvedException {
+  kind: ExceptionKind;
+  detail: Record<string, unknown>;
+  eventId: string | null;
+}
+
+const timeOf = (v: unknown) => (typeof v === 'string' ? ms(v) : null);
+
+/**
+ * Whether a condition is the same situation a person already resolved, so raising it again would
+ * tell the owner and the customer a second time about one exception: the same raising event
+ * (damage, loss, hold, failed delivery), the same silent stretch, or — for a delay against the same
+ * promise — no later expected or actual time than the one resolved (beyond the tolerance).
+ */
+export function repeatsResolved(
+  condition: ExceptionCondition,
+  resolved: ResolvedException | undefined,
+  toleranceMinutes: number,
+): boolean {
+  if (!resolved || resolved.kind !== condition.kind) return false;
+  const now = condition.detail;
+  const before = resolved.detail;
+  switch (condition.kind) {
+    case 'delay': {
+      if (timeOf(now.promisedAt) !== timeOf(before.promisedAt)) return false;
+      const current = timeOf(now.actualAt) ?? timeOf(now.expectedAt);
+      if (current === null) return true;
+      const previous = timeOf(before.actualAt) ?? timeOf(before.expectedAt);
+      if (previous === null) return false;
+      return current <= previous + Math.max(0, toleranceMinutes) * MINUTE_MS;
+    }
+    case 'silence':
+      return timeOf(now.since) === timeOf(before.since);
+    default:
+      return condition.eventId !== null && condition.eventId === resolved.eventId;
+  }
+}
+
+/**
+ * What to change given the open (unresolved) exceptions of a shipment and the conditions that hold
+ * now; `resolvedByPeople` are the latest person-resolved exceptions per kind (not raised again for
+ * the same situation, see repeatsResolved).
+ */
 export function planExceptions(
   open: readonly OpenException[],
   conditions: readonly ExceptionCondition[],
+  resolvedByPeople: readonly ResolvedException[] = [],
+  toleranceMinutes = 0,
 ): ExceptionPlan {
   const openByKind = new Map(open.map((o) => [o.kind, o]));
   const holding = new Map(conditions.map((c) => [c.kind, c]));
-  const raise = conditions.filter((c) => !openByKind.has(c.kind));
+  const resolvedByKind = new Map(resolvedByPeople.map((r) => [r.kind, r]));
+  const raise = conditions.filter(
+    (c) => !openByKind.has(c.kind) && !repeatsResolved(c, resolvedByKind.get(c.kind), toleranceMinutes),
+  );
   const resolve = open.filter((o) => clearsByItself(o.kind) && !holding.has(o.kind));
   const refresh: ExceptionPlan['refresh'] = [];
   for (const o of open) {
