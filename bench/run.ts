@@ -306,4 +306,6 @@ function displayWidth(text: string): number {
 
 // `npm run bench -- desk` runs the service-desk queue benchmark (bench/desk.ts) instead.
 if (process.argv.slice(2).includes('desk')) await import('./desk.ts');
+// `npm run bench -- tracking`: ingestion and public tracking over 1 000 000 shipments (bench/tracking.ts).
+else if (process.argv.slice(2).includes('tracking')) await import('./tracking.ts');
 else await main();
