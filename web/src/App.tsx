@@ -30,6 +30,13 @@ import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { PortalPage } from './pages/PortalPage';
 import { TodayPage } from './pages/TodayPage';
+import { TrackPage } from './pages/track/TrackPage';
+import { NotificationEndpointsPage } from './pages/admin/tracking/NotificationEndpointsPage';
+import { OutboundLogPage } from './pages/admin/tracking/OutboundLogPage';
+import { TrackingFeedsPage } from './pages/admin/tracking/TrackingFeedsPage';
+import { ExceptionBoardPage } from './pages/shipments/ExceptionBoardPage';
+import { ShipmentListPage } from './pages/shipments/ShipmentListPage';
+import { ShipmentPage } from './pages/shipments/ShipmentPage';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -96,6 +103,8 @@ export function App() {
             <BrowserRouter>
               <Routes>
                 <Route path="/login" element={<LoginPage />} />
+                {/* Public tracking (货物追踪): no login, for anyone with a tracking number and its second factor. */}
+                <Route path="/track" element={<TrackPage />} />
                 {/* The printable complaint card: an A4 sheet without the app's chrome. */}
                 <Route
                   path="/tickets/:id/print"
@@ -260,6 +269,55 @@ export function App() {
                     element={
                       <RequireUser admin>
                         <TemplatesPage />
+                      </RequireUser>
+                    }
+                  />
+                  {/* Shipments and tracking (issue 4). */}
+                  <Route
+                    path="/shipments"
+                    element={
+                      <RequireUser staff>
+                        <ShipmentListPage />
+                      </RequireUser>
+                    }
+                  />
+                  <Route
+                    path="/shipments/:id"
+                    element={
+                      <RequireUser staff>
+                        <ShipmentPage />
+                      </RequireUser>
+                    }
+                  />
+                  <Route
+                    path="/shipment-exceptions"
+                    element={
+                      <RequireUser staff>
+                        <ExceptionBoardPage />
+                      </RequireUser>
+                    }
+                  />
+                  <Route
+                    path="/admin/tracking-feeds"
+                    element={
+                      <RequireUser admin>
+                        <TrackingFeedsPage />
+                      </RequireUser>
+                    }
+                  />
+                  <Route
+                    path="/admin/notification-endpoints"
+                    element={
+                      <RequireUser admin>
+                        <NotificationEndpointsPage />
+                      </RequireUser>
+                    }
+                  />
+                  <Route
+                    path="/admin/outbound"
+                    element={
+                      <RequireUser admin>
+                        <OutboundLogPage />
                       </RequireUser>
                     }
                   />

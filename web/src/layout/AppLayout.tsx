@@ -1,4 +1,6 @@
 import {
+  AlertOutlined,
+  ApiOutlined,
   AuditOutlined,
   BookOutlined,
   CalendarOutlined,
@@ -6,15 +8,18 @@ import {
   ClusterOutlined,
   ContainerOutlined,
   ClockCircleOutlined,
+  CarOutlined,
   DashboardOutlined,
   DownOutlined,
   FileSearchOutlined,
   FileTextOutlined,
   GlobalOutlined,
   LogoutOutlined,
+  MailOutlined,
   MenuFoldOutlined,
   MenuUnfoldOutlined,
   ScheduleOutlined,
+  SendOutlined,
   SafetyCertificateOutlined,
   SettingOutlined,
   ShopOutlined,
@@ -61,6 +66,8 @@ export function AppLayout() {
       { key: '/calendar', icon: <CalendarOutlined />, label: t('menu.calendar') },
       { key: '/customers', icon: <TeamOutlined />, label: t('menu.customers') },
       { key: '/review-queue', icon: <FileSearchOutlined />, label: t('menu.reviewQueue') },
+      { key: '/shipments', icon: <CarOutlined />, label: t('shipments.menu.shipments') },
+      { key: '/shipment-exceptions', icon: <AlertOutlined />, label: t('shipments.menu.exceptions') },
       // Service desk: the ticket queue for the service centre, the work-order queue for every department.
       ...(me.role === 'operations'
         ? []
@@ -81,6 +88,13 @@ export function AppLayout() {
           { key: '/admin/ticket-categories', icon: <TagsOutlined />, label: t('deskAdmin.menu.categories') },
           { key: '/admin/sla', icon: <ClockCircleOutlined />, label: t('deskAdmin.menu.sla') },
           { key: '/admin/templates', icon: <FileTextOutlined />, label: t('deskAdmin.menu.templates') },
+          { key: '/admin/tracking-feeds', icon: <ApiOutlined />, label: t('shipments.menu.feeds') },
+          {
+            key: '/admin/notification-endpoints',
+            icon: <SendOutlined />,
+            label: t('shipments.menu.endpoints'),
+          },
+          { key: '/admin/outbound', icon: <MailOutlined />, label: t('shipments.menu.outbound') },
           { key: '/admin/audit', icon: <AuditOutlined />, label: t('menu.audit') },
         ],
       });

@@ -35,6 +35,7 @@ import { formatDate, fromNow } from '../../lib/time';
 import { CustomerCommitmentsTab } from './CustomerCommitmentsTab';
 import { CustomerFormDrawer } from './CustomerFormDrawer';
 import { CustomerTicketsTab } from './CustomerTicketsTab';
+import { CustomerShipmentsTab } from '../shipments/CustomerShipmentsTab';
 import { ContactsTab } from './file/ContactsTab';
 import { FollowUpsTab } from './file/FollowUpsTab';
 import { InteractionsTab } from './file/InteractionsTab';
@@ -54,6 +55,7 @@ const TABS = [
   'interactions',
   'followUps',
   'tickets',
+  'shipments',
   'commitments',
   'transfers',
 ] as const;
@@ -132,6 +134,8 @@ export function CustomerFilePage() {
     followUps: <FollowUpsTab customer={c} editable={worksOnFile} />,
     // Operations users work on work orders; the desk roles open tickets (首问负责制).
     tickets: <CustomerTicketsTab customer={c} canCreate={!c.archivedAt && me.role !== 'operations'} />,
+    // 货物: the customer's shipments (issue 4); managers only read.
+    shipments: <CustomerShipmentsTab customerId={c.id} canCreate={!c.archivedAt && me.role !== 'manager'} />,
     commitments: <CustomerCommitmentsTab customer={c} />,
     transfers: <TransfersTab customerId={c.id} />,
   }[tab as (typeof TABS)[number]];
@@ -257,7 +261,10 @@ export function CustomerFilePage() {
           activeKey={tab}
           onChange={(key) => setParams({ tab: key }, { replace: true })}
           className="page-header-tabs"
-          items={TABS.map((key) => ({ key, label: t(`customer.tabs.${key}`) }))}
+          items={TABS.map((key) => ({
+            key,
+            label: key === 'shipments' ? t('shipments.customerTab.tab') : t(`customer.tabs.${key}`),
+          }))}
         />
       </PageHeader>
 
