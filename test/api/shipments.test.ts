@@ -1,0 +1,334 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MilestoneEvent, currentStatus } from '../../src/domain/milestones.ts';
+import { auditLog } from '../../src/modules/audit/tables.ts';
+import { notifications } from '../../src/modules/notifications/tables.ts';
+import { shipmentReferences, shipmentSubscriptions } from '../../src/modules/shipments/tables.ts';
+import { timelineEntries } from '../../src/modules/timeline/tables.ts';
+import {
+  type CustomerRow,
+  type Organisation,
+  createContact,
+  createCustomer,
+  createOrganisation,
+  portalUser,
+} from '../support/factories.ts';
+import { type Client, type TestApp, startTestApp } from '../support/harness.ts';
+import { createShipment, validAwbNumber, validContainerNumber } from '../support/shipment-factories.ts';
+
+let t: TestApp;
+let org: Organisation;
+/** Owned by org.agent. */
+let customer: CustomerRow;
+let otherCustomer: CustomerRow;
+let portal: Client;
+let otherPortal: Client;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  org = await createOrganisation(t);
+  customer = await createCustomer(t, {
+    ownerId: org.agent.user.id,
+    teamId: org.teamA.id,
+    name: '上海远洋物流有限公司',
+  });
+  otherCustomer = await createCustomer(t, { ownerId: org.otherAgent.user.id, teamId: org.teamB.id });
+  portal = await portalUser(t, customer.id);
+  otherPortal = await portalUser(t, otherCustomer.id);
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+function base(overrides: Record<string, unknown> = {}) {
+  return {
+    customerId: customer.id,
+    departmentId: org.seaImport.id,
+    mode: 'sea',
+    ...overrides,
+  };
+}
+
+describe('creating shipments', () => {
+  it('creates a shipment with its number, references, timeline entry and audit record', async () => {
+    const container = validContainerNumber('MSC');
+    const awb = validAwbNumber('784');
+    const response = await org.agent.post(
+      '/api/shipments',
+      base({
+        orderNo: 'PO-2026-0042',
+        houseBl: 'shha 123 456',
+        masterBl: 'MAEU240012345',
+        bookingRef: 'BK778899',
+        awb,
+        containers: [container.toLowerCase().replace(/^(.{4})/, '$1 ')],
+        customerReference: 'cust-ref-77',
+        origin: 'cn sha',
+        destination: 'DEHAM',
+        consigneeName: 'Hamburg GmbH',
+        consigneePhone: '+49 40 555 0101',
+        pieces: 12,
+        weightKg: 5230.125,
+        volumeM3: 28.5,
+        specialHandling: ['DG', 'DG', 'fragile'],
+        promisedAt: '2026-12-20T10:00:00+08:00',
+      }),
+    );
+    expect(response.status).toBe(201);
+    const s = response.body;
+    expect(s.number).toMatch(/^LS\d{4}\d{6}$/);
+    expect(response.headers.get('etag')).toBe('"1"');
+    expect(s).toMatchObject({
+      customerName: '上海远洋物流有限公司',
+      ownerName: '张客服',
+      departmentName: '海运进口部',
+      mode: 'sea',
+      origin: 'CNSHA',
+      destination: 'DEHAM',
+      lane: 'CNSHA-DEHAM',
+      containers: [container],
+      awb,
+      weightKg: 5230.125,
+      volumeM3: 28.5,
+      specialHandling: ['DG', 'fragile'],
+      status: 'created',
+      openExceptions: 0,
+      consigneePhone: '+49 40 555 0101',
+      promisedAt: '2026-12-20T02:00:00.000Z',
+      version: 1,
+    });
+    const refs = await t.ctx.db
+      .select({ kind: shipmentReferences.kind, value: shipmentReferences.value })
+      .from(shipmentReferences)
+      .where(eq(shipmentReferences.shipmentId, s.id));
+    expect(refs).toEqual(
+      expect.arrayContaining([
+        { kind: 'number', value: s.number },
+        { kind: 'order', value: 'PO-2026-0042' },
+        { kind: 'house_bl', value: 'SHHA123456' },
+        { kind: 'master_bl', value: 'MAEU240012345' },
+        { kind: 'booking', value: 'BK778899' },
+        { kind: 'awb', value: awb.replace('-', '') },
+        { kind: 'container', value: container },
+        { kind: 'customer_ref', value: 'CUST-REF-77' },
+      ]),
+    );
+    expect(refs).toHaveLength(8);
+    const timeline = await t.ctx.db
+      .select()
+      .from(timelineEntries)
+      .where(and(eq(timelineEntries.refId, s.id), eq(timelineEntries.kind, 'shipment.created')));
+    expect(timeline).toHaveLength(1);
+    expect(timeline[0].customerId).toBe(customer.id);
+    // Portal users see it on their timeline.
+    const portalTimeline = await portal.get(`/api/portal/timeline`);
+    if (portalTimeline.status === 200) {
+      expect(portalTimeline.body.items.map((i: any) => i.refId)).toContain(s.id);
+    }
+    const audit = await t.ctx.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entityId, s.id), eq(auditLog.entityType, 'shipment')));
+    expect(audit.map((a) => a.action)).toEqual(['create']);
+  });
+
+  it('numbers shipments from the sequence, one apart', async () => {
+    const a = await createShipment(t, { customerId: customer.id, departmentId: org.seaImport.id });
+    const b = await createShipment(t, { customerId: customer.id, departmentId: org.seaImport.id });
+    expect(Number(b.number.slice(6)) - Number(a.number.slice(6))).toBe(1);
+  });
+
+  it('rejects a container number with a wrong check digit, naming the field and the expected digit', async () => {
+    const good = validContainerNumber();
+    const wrong = `${good.slice(0, 10)}${(Number(good[10]) + 1) % 10}`;
+    const response = await org.agent.post('/api/shipments', base({ containers: [good, wrong] }));
+    expect(response.status).toBe(422);
+    expect(response.body.errors).toHaveLength(1);
+    expect(response.body.errors[0]).toMatchObject({ field: 'containers[1]', code: 'check_digit' });
+    expect(response.body.errors[0].message).toContain(`must be ${good[10]}`);
+  });
+
+  it('rejects a malformed container, an AWB failing mod 7 and a bad UN/LOCODE in one answer', async () => {
+    const awb = validAwbNumber();
+    const badAwb = `${awb.slice(0, 11)}${(Number(awb[11]) + 1) % 7}`;
+    const response = await org.agent.post(
+      '/api/shipments',
+      base({ mode: 'air', containers: ['ABC123'], awb: badAwb, origin: 'SHANGHAI', destination: 'DE1AM' }),
+    );
+    expect(response.status).toBe(422);
+    const fields = Object.fromEntries(response.body.errors.map((e: any) => [e.field, e]));
+    expect(Object.keys(fields).sort()).toEqual(['awb', 'containers[0]', 'destination', 'origin']);
+    expect(fields.awb.message).toContain(`must be ${awb[11]} (serial mod 7)`);
+    expect(fields['containers[0]'].code).toBe('format');
+    expect(fields.origin.message).toContain('UN/LOCODE');
+  });
+
+  it('never rejects a bill of lading on format', async () => {
+    const response = await org.agent.post(
+      '/api/shipments',
+      base({ houseBl: '沪-HBL/2026 #7', masterBl: 'x' }),
+    );
+    expect(response.status).toBe(201);
+    expect(response.body.houseBl).toBe('沪-HBL/2026 #7');
+  });
+
+  it('refuses unknown fields, a contact of another customer and an unknown department', async () => {
+    expect((await org.agent.post('/api/shipments', base({ price: 100 }))).status).toBe(400);
+    const foreign = await createContact(t, { customerId: otherCustomer.id });
+    const response = await org.agent.post(
+      '/api/shipments',
+      base({ contactId: foreign.id, departmentId: '0190c6a0-0000-7000-8000-000000000000' }),
+    );
+    expect(response.status).toBe(422);
+    expect(response.body.errors.map((e: any) => e.field).sort()).toEqual(['contactId', 'departmentId']);
+  });
+
+  it('lets agents, supervisors, admins and operations (own department) create; not managers or portal', async () => {
+    expect((await org.supervisor.post('/api/shipments', base())).status).toBe(201);
+    expect(
+      (await org.operations.post('/api/shipments', base({ departmentId: org.airExport.id }))).status,
+    ).toBe(201);
+    expect((await org.operations.post('/api/shipments', base())).status).toBe(403);
+    expect((await org.manager.post('/api/shipments', base())).status).toBe(403);
+    expect((await portal.post('/api/shipments', base())).status).toBe(403);
+    expect((await t.anonymous().post('/api/shipments', base())).status).toBe(401);
+  });
+});
+
+describe('reading shipments', () => {
+  it('shows staff everything, portal users only their company’s without the consignee phone', async () => {
+    const s = await createShipment(t, { customerId: customer.id, departmentId: org.seaImport.id });
+    for (const client of [org.otherAgent, org.manager, org.otherOperations, org.operations]) {
+      const response = await client.get(`/api/shipments/${s.id}`);
+      expect(response.status).toBe(200);
+      expect(response.body.consigneePhone).toBe('+49 40 1234 5678');
+    }
+    const mine = await portal.get(`/api/portal/shipments/${s.id}`);
+    expect(mine.status).toBe(200);
+    expect(mine.body.number).toBe(s.number);
+    expect(mine.body).not.toHaveProperty('consigneePhone');
+    expect((await otherPortal.get(`/api/portal/shipments/${s.id}`)).status).toBe(404);
+    expect((await otherPortal.get(`/api/shipments/${s.id}`)).status).toBe(404);
+    expect((await org.agent.get('/api/shipments/0190c6a0-0000-7000-8000-000000000000')).status).toBe(404);
+  });
+});
+
+describe('service methods other modules call', () => {
+  function event(partial: Partial<MilestoneEvent>): MilestoneEvent {
+    return {
+      id: crypto.randomUUID(),
+      shipmentKey: 'x',
+      eventCode: 'DEPARTED',
+      classifier: 'ACT',
+      eventTime: '2026-11-20T08:00:00+08:00',
+      location: 'CNSHA',
+      source: 'test',
+      sourceEventId: crypto.randomUUID(),
+      updatedAt: '2026-11-20T08:00:00+08:00',
+      ...partial,
+    };
+  }
+
+  it('resolves any reference, normalised, shipments under way first', async () => {
+    const container = validContainerNumber('OOL');
+    const older = await createShipment(t, { customerId: customer.id, containers: [container] });
+    const newer = await createShipment(t, { customerId: customer.id, containers: [container] });
+    const service = t.ctx.services.shipments;
+    expect(
+      await service.resolveReference(`${container.slice(0, 4)} ${container.slice(4, 10)}-${container[10]}`),
+    ).toEqual([newer.id, older.id]);
+    await t.ctx.db.transaction((tx) =>
+      service.applyStatus(
+        tx,
+        newer.id,
+        currentStatus([event({ eventCode: 'DELIVERED', location: 'DEHAM' })]),
+        new Date(),
+      ),
+    );
+    expect(await service.resolveReference(container.toLowerCase())).toEqual([older.id, newer.id]);
+    expect(await service.resolveReference(older.number)).toEqual([older.id]);
+    expect(await service.resolveReference(older.houseBl.toLowerCase())).toEqual([older.id]);
+    expect(await service.resolveReference('NOPE-404')).toEqual([]);
+  });
+
+  it('applies derived status with timeline entries for departed, arrived and delivered, once each', async () => {
+    const s = await createShipment(t, { customerId: customer.id });
+    const service = t.ctx.services.shipments;
+    const events = [
+      event({ eventCode: 'LOADED', eventTime: '2026-11-20T06:00:00+08:00' }),
+      event({ eventCode: 'DEPARTED', eventTime: '2026-11-20T08:00:00+08:00' }),
+      event({
+        eventCode: 'ARRIVED',
+        classifier: 'EST',
+        eventTime: '2026-12-15T08:00:00+01:00',
+        location: 'DEHAM',
+      }),
+    ];
+    const apply = (list: MilestoneEvent[]) =>
+      t.ctx.db.transaction((tx) =>
+        service.applyStatus(tx, s.id, currentStatus(list), new Date('2026-11-20T01:00:00Z')),
+      );
+    await apply(events);
+    await apply(events); // the same state again adds nothing
+    let view = (await org.agent.get(`/api/shipments/${s.id}`)).body;
+    expect(view).toMatchObject({
+      status: 'departed',
+      statusAt: '2026-11-20T00:00:00.000Z',
+      statusLocation: 'CNSHA',
+      estimatedArrivalAt: '2026-12-15T07:00:00.000Z',
+      actualArrivalAt: null,
+      lastEventAt: '2026-11-20T01:00:00.000Z',
+      version: 1,
+    });
+    events.push(event({ eventCode: 'ARRIVED', eventTime: '2026-12-14T08:00:00+01:00', location: 'DEHAM' }));
+    events.push(event({ eventCode: 'DELIVERED', eventTime: '2026-12-16T08:00:00+01:00', location: 'DEHAM' }));
+    await apply(events);
+    view = (await org.agent.get(`/api/shipments/${s.id}`)).body;
+    expect(view).toMatchObject({
+      status: 'delivered',
+      actualArrivalAt: '2026-12-14T07:00:00.000Z',
+      deliveredAt: '2026-12-16T07:00:00.000Z',
+      estimatedArrivalAt: null,
+      estimatedDeliveryAt: null,
+    });
+    const kinds = (
+      await t.ctx.db
+        .select({ kind: timelineEntries.kind })
+        .from(timelineEntries)
+        .where(eq(timelineEntries.refId, s.id))
+    ).map((r) => r.kind);
+    expect(kinds.sort()).toEqual(['shipment.created', 'shipment.delivered', 'shipment.departed']);
+  });
+
+  it('keeps open exceptions in step', async () => {
+    const s = await createShipment(t, { customerId: customer.id });
+    await t.ctx.db.transaction((tx) => t.ctx.services.shipments.setOpenExceptions(tx, s.id, 2));
+    expect((await org.agent.get(`/api/shipments/${s.id}`)).body.openExceptions).toBe(2);
+  });
+
+  it('tells in-app subscribers of a milestone once', async () => {
+    const s = await createShipment(t, { customerId: customer.id });
+    const userId = portal.user.id;
+    // Direct row: the subscriptions API is tested separately.
+    await t.ctx.db.insert(shipmentSubscriptions).values({
+      id: crypto.randomUUID(),
+      userId,
+      customerId: customer.id,
+      shipmentId: s.id,
+      channels: ['inapp'],
+      topics: ['milestones'],
+    });
+    const list = [event({ eventCode: 'DEPARTED' })];
+    for (let i = 0; i < 2; i++) {
+      await t.ctx.db.transaction((tx) =>
+        t.ctx.services.shipments.applyStatus(tx, s.id, currentStatus(list), new Date()),
+      );
+    }
+    const notices = await t.ctx.db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.userId, userId), eq(notifications.refId, s.id)));
+    expect(notices).toHaveLength(1);
+    expect(notices[0].title).toContain(s.number);
+  });
+});
