@@ -30,6 +30,7 @@ import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { PortalPage } from './pages/PortalPage';
 import { TodayPage } from './pages/TodayPage';
+import { TrackPage } from './pages/track/TrackPage';
 import { NotificationEndpointsPage } from './pages/admin/tracking/NotificationEndpointsPage';
 import { OutboundLogPage } from './pages/admin/tracking/OutboundLogPage';
 import { TrackingFeedsPage } from './pages/admin/tracking/TrackingFeedsPage';
@@ -102,6 +103,8 @@ export function App() {
             <BrowserRouter>
               <Routes>
                 <Route path="/login" element={<LoginPage />} />
+                {/* Public tracking (货物追踪): no login, for anyone with a tracking number and its second factor. */}
+                <Route path="/track" element={<TrackPage />} />
                 {/* The printable complaint card: an A4 sheet without the app's chrome. */}
                 <Route
                   path="/tickets/:id/print"

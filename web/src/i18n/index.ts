@@ -7,12 +7,14 @@ import deskZhCN from './desk.zh-CN.json';
 import en from './en.json';
 import shipmentsEn from './shipments.en.json';
 import shipmentsZhCN from './shipments.zh-CN.json';
+import trackEn from './track.en.json';
+import trackZhCN from './track.zh-CN.json';
 import zhCN from './zh-CN.json';
 
 // One file per area with its own top-level keys, so pages of different areas never edit the same file.
 const resources = {
-  'zh-CN': { translation: { ...zhCN, ...deskZhCN, ...deskAdminZhCN, ...shipmentsZhCN } },
-  en: { translation: { ...en, ...deskEn, ...deskAdminEn, ...shipmentsEn } },
+  'zh-CN': { translation: { ...zhCN, ...deskZhCN, ...deskAdminZhCN, ...trackZhCN, ...shipmentsZhCN } },
+  en: { translation: { ...en, ...deskEn, ...deskAdminEn, ...trackEn, ...shipmentsEn } },
 };
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
