@@ -57,7 +57,7 @@ export function TrackSummary(props: TrackSummaryProps) {
               showIcon
               style={{ marginBottom: 8 }}
               title={exceptionText(t, x.kind, props.estimatedDeliveryAt)}
-              description={t('track.since', { time: formatDateTime(x.since) })}
+              description={x.since ? t('track.since', { time: formatDateTime(x.since) }) : undefined}
             />
           ))}
         </div>

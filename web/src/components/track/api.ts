@@ -114,7 +114,10 @@ export interface PortalTimelineRow {
 }
 
 export interface PortalEvents {
-  status?: unknown;
+  /** Event code of the latest actual milestone; null before any. */
+  status: string | null;
+  /** currentStatus(): `exceptions` are the damage/hold/loss/failed-delivery actuals not followed by delivery. */
+  derived?: { exceptions?: PortalEvent[] };
   timeline: PortalTimelineRow[];
   events: PortalEvent[];
 }
