@@ -12,7 +12,7 @@ function EventCell({ event }: { event: TrackingEvent | null | undefined }) {
 function SourceNote({ event }: { event: TrackingEvent | null | undefined }) {
   if (!event) return null;
   return (
-    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+    <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
       {event.source}
     </Typography.Text>
   );

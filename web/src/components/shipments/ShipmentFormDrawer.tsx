@@ -282,7 +282,7 @@ export function ShipmentFormDrawer(props: {
         <Row gutter={16}>
           <Col xs={24} md={8}>
             <Form.Item name="orderNo" label={t('shipments.field.orderNo')}>
-              <Input maxLength={100} />
+              <Input maxLength={60} />
             </Form.Item>
           </Col>
           <Col xs={24} md={8}>
@@ -292,17 +292,17 @@ export function ShipmentFormDrawer(props: {
           </Col>
           <Col xs={24} md={8}>
             <Form.Item name="bookingRef" label={t('shipments.field.bookingRef')}>
-              <Input maxLength={100} />
+              <Input maxLength={60} />
             </Form.Item>
           </Col>
           <Col xs={24} md={8}>
             <Form.Item name="houseBl" label={t('shipments.field.houseBl')}>
-              <Input maxLength={100} />
+              <Input maxLength={60} />
             </Form.Item>
           </Col>
           <Col xs={24} md={8}>
             <Form.Item name="masterBl" label={t('shipments.field.masterBl')}>
-              <Input maxLength={100} />
+              <Input maxLength={60} />
             </Form.Item>
           </Col>
           <Col xs={24} md={8}>

@@ -220,8 +220,10 @@ export interface TrackingFeed {
   kind: string;
   source: string;
   baseUrl: string | null;
-  apiKey?: string | null;
-  callbackSecret?: string | null;
+  hasApiKey?: boolean;
+  hasCallbackSecret?: boolean;
+  /** Where the carrier pushes events (signed callbacks). */
+  callbackPath?: string;
   pollIntervalMinutes: number;
   pollCursor?: string | null;
   lastPolledAt: string | null;

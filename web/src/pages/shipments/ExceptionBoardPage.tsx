@@ -19,11 +19,14 @@ import { ExceptionKindTag, ExceptionStatusTag } from '../../components/shipments
 import { errorText } from '../../lib/forms';
 import { formatDateTime, fromNow } from '../../lib/time';
 
+/** Open and acknowledged: what still needs someone. */
+const UNRESOLVED = 'open,acknowledged';
+
 /** 异常看板: open shipment exceptions by kind, with links to the shipment and the ticket. */
 export function ExceptionBoardPage() {
   const { t } = useTranslation();
   const [kind, setKind] = useState<string>('all');
-  const [status, setStatus] = useState<string | undefined>('open');
+  const [status, setStatus] = useState<string | undefined>(UNRESOLVED);
   const [customerId, setCustomerId] = useState<string | null>(null);
   const [departmentId, setDepartmentId] = useState<string | null>(null);
   const filters = {
@@ -67,10 +70,10 @@ export function ExceptionBoardPage() {
             style={{ width: 130 }}
             value={status}
             onChange={setStatus}
-            options={EXCEPTION_STATUSES.map((v) => ({
-              value: v,
-              label: t(`shipments.exceptionStatus.${v}`),
-            }))}
+            options={[
+              { value: UNRESOLVED, label: t('shipments.exceptions.unresolved') },
+              ...EXCEPTION_STATUSES.map((v) => ({ value: v, label: t(`shipments.exceptionStatus.${v}`) })),
+            ]}
           />
           <CustomerSelect value={customerId} onChange={setCustomerId} style={{ width: 220 }} />
           <DepartmentSelect

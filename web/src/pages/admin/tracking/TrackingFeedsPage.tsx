@@ -68,8 +68,8 @@ function FeedModal({
             kind: feed.kind,
             source: feed.source,
             baseUrl: feed.baseUrl,
-            apiKey: feed.apiKey ?? null,
-            callbackSecret: feed.callbackSecret ?? null,
+            apiKey: null,
+            callbackSecret: null,
             pollIntervalMinutes: feed.pollIntervalMinutes,
             active: feed.active,
           }
@@ -81,7 +81,6 @@ function FeedModal({
       const body: Record<string, unknown> = {
         name: v.name.trim(),
         kind: v.kind,
-        source: v.source.trim(),
         baseUrl: blank(v.baseUrl),
         pollIntervalMinutes: v.pollIntervalMinutes,
         active: v.active,
@@ -89,6 +88,8 @@ function FeedModal({
       // Secrets: an empty field on edit keeps the stored one.
       if (blank(v.apiKey) || !feed) body.apiKey = blank(v.apiKey);
       if (blank(v.callbackSecret) || !feed) body.callbackSecret = blank(v.callbackSecret);
+      // The source label is the events' identity; it is set once.
+      if (!feed) body.source = v.source.trim();
       return feed
         ? shipApi.patch<TrackingFeed>(`/api/tracking-feeds/${feed.id}`, body, feed.version)
         : shipApi.post<TrackingFeed>('/api/tracking-feeds', body);
@@ -144,7 +145,7 @@ function FeedModal({
               rules={required}
               extra={t('shipments.feeds.sourceHint')}
             >
-              <Input maxLength={60} placeholder="dcsa:MAEU" />
+              <Input maxLength={100} placeholder="dcsa:MAEU" disabled={!!feed} />
             </Form.Item>
           </Col>
           <Col span={12}>
@@ -169,7 +170,7 @@ function FeedModal({
             <Form.Item
               name="apiKey"
               label={t('shipments.feeds.apiKey')}
-              extra={feed ? t('shipments.feeds.keepSecret') : undefined}
+              extra={feed?.hasApiKey ? t('shipments.feeds.keepSecret') : undefined}
             >
               <Input.Password maxLength={500} autoComplete="off" />
             </Form.Item>
@@ -178,7 +179,10 @@ function FeedModal({
             <Form.Item
               name="callbackSecret"
               label={t('shipments.feeds.callbackSecret')}
-              extra={feed ? t('shipments.feeds.keepSecret') : undefined}
+              extra={
+                feed?.hasCallbackSecret ? t('shipments.feeds.keepSecret') : t('shipments.feeds.secretLength')
+              }
+              rules={[{ min: 8, message: t('shipments.feeds.secretLength') }]}
             >
               <Input.Password maxLength={500} autoComplete="off" />
             </Form.Item>
@@ -261,7 +265,7 @@ export function TrackingFeedsPage() {
                 <Typography.Text>
                   {t('shipments.feeds.callbackUrl')}:{' '}
                   <Typography.Text code copyable>
-                    {`${window.location.origin}/api/tracking-feeds/${feed.id}/callback`}
+                    {`${window.location.origin}${feed.callbackPath ?? `/api/tracking-feeds/${feed.id}/callback`}`}
                   </Typography.Text>
                 </Typography.Text>
                 <Typography.Text type="secondary">
