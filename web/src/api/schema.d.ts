@@ -7847,6 +7847,237 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/portal/shipments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My company’s shipments (portal users): same search, filters and sorts */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    customerId?: string;
+                    /** @description true: only shipments with open exceptions */
+                    exceptions?: boolean;
+                    limit?: number;
+                    mode?: "air" | "sea" | "road" | "rail" | "warehouse" | "distribution" | "customs";
+                    q?: string;
+                    sort?: "newest" | "exceptions" | "promised";
+                    status?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Shipment"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portal/shipments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of my company’s shipments (no consignee phone) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Shipment"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/portal/tickets": {
         parameters: {
             query?: never;
@@ -9721,6 +9952,732 @@ export interface paths {
             };
         };
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shipment-measures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** On-time delivery rate against the promise, average delay, exception rate by cause and POD turnaround per period, department, mode, lane or customer, with a total row */
+        get: {
+            parameters: {
+                query?: {
+                    customerId?: string;
+                    departmentId?: string;
+                    /** @description a date-time, or a day YYYY-MM-DD in the display time zone (from: its start; to: its end, inclusive) */
+                    from?: string;
+                    groupBy?: "period" | "department" | "mode" | "lane" | "customer";
+                    mode?: "air" | "sea" | "road" | "rail" | "warehouse" | "distribution" | "customs";
+                    period?: "day" | "week" | "month";
+                    /** @description a date-time, or a day YYYY-MM-DD in the display time zone (from: its start; to: its end, inclusive) */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            from: string;
+                            groupBy: "period" | "department" | "mode" | "lane" | "customer";
+                            period: ("day" | "week" | "month") | (never | null);
+                            rows: components["schemas"]["ShipmentMeasureRow"][];
+                            timeZone: string;
+                            /** Format: date-time */
+                            to: string;
+                            total: components["schemas"]["ShipmentMeasureRow"] | (never | null);
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shipments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Shipments: search any reference (q, prefix), filter, sort newest | exceptions | promised. Operations users default to their department, exceptions first. */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    customerId?: string;
+                    departmentId?: string;
+                    /** @description true: only shipments with open exceptions */
+                    exceptions?: boolean;
+                    limit?: number;
+                    mode?: "air" | "sea" | "road" | "rail" | "warehouse" | "distribution" | "customs";
+                    q?: string;
+                    sort?: "newest" | "exceptions" | "promised";
+                    status?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Shipment"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a shipment; containers (ISO 6346), AWB (mod 7) and UN/LOCODEs are checked, B/L never */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        awb?: string | null;
+                        bookingRef?: string | null;
+                        cargoDescription?: string | null;
+                        consigneeName?: string | null;
+                        consigneePhone?: string | null;
+                        /** Format: uuid */
+                        contactId?: string | null;
+                        containers?: string[];
+                        /** Format: uuid */
+                        customerId: string;
+                        customerReference?: string | null;
+                        /** Format: uuid */
+                        departmentId: string;
+                        destination?: string | null;
+                        destinationPostcode?: string | null;
+                        houseBl?: string | null;
+                        masterBl?: string | null;
+                        mode: "air" | "sea" | "road" | "rail" | "warehouse" | "distribution" | "customs";
+                        orderNo?: string | null;
+                        origin?: string | null;
+                        pieces?: number | null;
+                        /** Format: date-time */
+                        promisedAt?: string | null;
+                        specialHandling?: string[];
+                        volumeM3?: number | null;
+                        weightKg?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Shipment"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shipments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One shipment */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Shipment"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a shipment (needs its version: If-Match or version) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        awb?: string | null;
+                        bookingRef?: string | null;
+                        cargoDescription?: string | null;
+                        consigneeName?: string | null;
+                        consigneePhone?: string | null;
+                        /** Format: uuid */
+                        contactId?: string | null;
+                        containers?: string[];
+                        customerReference?: string | null;
+                        /** Format: uuid */
+                        departmentId?: string;
+                        destination?: string | null;
+                        destinationPostcode?: string | null;
+                        houseBl?: string | null;
+                        masterBl?: string | null;
+                        mode?: "air" | "sea" | "road" | "rail" | "warehouse" | "distribution" | "customs";
+                        orderNo?: string | null;
+                        origin?: string | null;
+                        pieces?: number | null;
+                        /** Format: date-time */
+                        promisedAt?: string | null;
+                        specialHandling?: string[];
+                        /** @description Row version you edited (or send If-Match). */
+                        version?: number;
+                        volumeM3?: number | null;
+                        weightKg?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Shipment"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/shipments/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a shipment with a reason (If-Match or version optional) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                        /** @description Row version you edited (or send If-Match). */
+                        version?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Shipment"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -13346,6 +14303,81 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/track": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Public shipment tracking: tracking number plus a second factor
+         * @description The second factor is the destination postcode (case and spaces ignored) or the last four digits of the consignee's phone. The answer has milestones, promised and estimated delivery and open exceptions — no customer, names, phones or prices. An unknown number and a wrong second factor get the same 404 answer. After 10 wrong attempts on one number within an hour that number answers 404 for the rest of the hour. Requests are limited per client IP per minute (setting tracking.publicRateLimitPerMinute): 429 with Retry-After.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Our tracking number, e.g. LS2611000123 */
+                        number: string;
+                        /** @description The destination postcode, or the last four digits of the consignee's phone */
+                        secondFactor: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublicTrack"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
@@ -15108,6 +16140,33 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        PublicException: {
+            kind: string;
+            /** Format: date-time */
+            since: string;
+        };
+        PublicMilestone: {
+            classifier: string;
+            eventCode: string;
+            location: string | null;
+            locationName: string | null;
+            time: string;
+        };
+        PublicTrack: {
+            /** Format: date-time */
+            deliveredAt: string | null;
+            destination: string | null;
+            /** Format: date-time */
+            estimatedDeliveryAt: string | null;
+            exceptions: components["schemas"]["PublicException"][];
+            milestones: components["schemas"]["PublicMilestone"][];
+            mode: string;
+            number: string;
+            origin: string | null;
+            /** Format: date-time */
+            promisedAt: string | null;
+            status: string;
+        };
         ResponseTemplate: {
             active: boolean;
             /** @description text with {{placeholders}}, see /api/response-templates/placeholders */
@@ -15126,6 +16185,106 @@ export interface components {
             updatedAt: string;
             usageCount: number;
             version: number;
+        };
+        Shipment: {
+            /** Format: date-time */
+            actualArrivalAt: string | null;
+            awb: string | null;
+            bookingRef: string | null;
+            /** Format: date-time */
+            cancelledAt: string | null;
+            cargoDescription: string | null;
+            consigneeName: string | null;
+            /** @description Staff only. */
+            consigneePhone?: string | null;
+            contactId: string | null;
+            containers: string[];
+            /** Format: date-time */
+            createdAt: string;
+            createdById: string | null;
+            customerId: string;
+            customerName: string;
+            customerReference: string | null;
+            /** Format: date-time */
+            deliveredAt: string | null;
+            departmentId: string;
+            departmentName: string | null;
+            destination: string | null;
+            destinationPostcode: string | null;
+            /** Format: date-time */
+            estimatedArrivalAt: string | null;
+            /** Format: date-time */
+            estimatedDeliveryAt: string | null;
+            houseBl: string | null;
+            id: string;
+            /** @description origin-destination, e.g. CNSHA-DEHAM */
+            lane: string | null;
+            /** Format: date-time */
+            lastEventAt: string | null;
+            masterBl: string | null;
+            mode: "air" | "sea" | "road" | "rail" | "warehouse" | "distribution" | "customs";
+            number: string;
+            openExceptions: number;
+            orderNo: string | null;
+            origin: string | null;
+            ownerName: string | null;
+            pieces: number | null;
+            podDocumentId: string | null;
+            /** Format: date-time */
+            podRecordedAt: string | null;
+            podRecordedById: string | null;
+            /** Format: date-time */
+            podSignedAt: string | null;
+            podSigner: string | null;
+            /** Format: date-time */
+            promisedAt: string | null;
+            specialHandling: string[];
+            /** @description created, cancelled, or the latest actual milestone lower-cased */
+            status: string;
+            /** Format: date-time */
+            statusAt: string | null;
+            statusLocation: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            version: number;
+            volumeM3: number | null;
+            weightKg: number | null;
+        };
+        ShipmentMeasureRow: {
+            /** @description wall-clock minutes */
+            averageDelayMinutes: number | null;
+            /** @description delivered, or undelivered past the promise */
+            deliveryDecided: number;
+            /** @description share 0–1, null when nothing to count */
+            exceptionRate: number | null;
+            /** @description shipments with at least one exception of each kind */
+            exceptionsByCause: {
+                damaged: number;
+                delay: number;
+                delivery_failed: number;
+                hold: number;
+                lost: number;
+                silence: number;
+            };
+            /** @description shipments with at least one exception */
+            exceptionShipments: number;
+            /** @description period start (YYYY-MM-DD, display zone), department or customer id, mode, or lane (ORIGIN-DEST) */
+            key: string | null;
+            label: string | null;
+            /** @description delivered late, or undelivered past the promise */
+            late: number;
+            /** @description delivered no later than promised */
+            onTime: number;
+            /** @description share 0–1, null when nothing to count */
+            onTimeRate: number | null;
+            /** @description shipments with a POD recorded after delivery */
+            podRecorded: number;
+            /** @description wall-clock minutes */
+            podTurnaroundAvgMinutes: number | null;
+            /** @description wall-clock minutes */
+            podTurnaroundMedianMinutes: number | null;
+            /** @description shipments promised in the range (not cancelled) */
+            shipments: number;
         };
         SlaPolicy: {
             active: boolean;
