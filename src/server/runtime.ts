@@ -3,6 +3,7 @@ import { type Config, loadConfig } from '../config.ts';
 import { migrate, openDatabase } from '../db/index.ts';
 import { JobQueue } from '../jobs/queue.ts';
 import { registerCommitmentJobs } from '../modules/commitments/jobs.ts';
+import { registerExceptionJobs } from '../modules/exceptions/jobs.ts';
 import { registerFollowUpJobs } from '../modules/followups/jobs.ts';
 import { registerOutboundJobs } from '../modules/outbound/jobs.ts';
 import { registerWorkOrderJobs } from '../modules/workorders/jobs.ts';
@@ -49,6 +50,7 @@ function registerJobs(ctx: AppContext): void {
   registerSlaJobs(ctx);
   registerCommitmentJobs(ctx);
   registerWorkOrderJobs(ctx);
+  registerExceptionJobs(ctx);
   registerOutboundJobs(ctx);
   if (ctx.database.kind === 'pglite') {
     // PGlite has no autovacuum, so without this the planner never gets statistics.

@@ -10,6 +10,8 @@ export const FOLLOW_UP_KINDS = [
   'post_delivery',
   'post_complaint',
   'second_visit',
+  /** The owner's call to the customer about a shipment exception (src/modules/exceptions). */
+  'shipment_exception',
 ] as const;
 export const FOLLOW_UP_STATUSES = ['open', 'done', 'cancelled'] as const;
 

@@ -78,6 +78,7 @@ export const TicketSchema = Type.Object(
     contactId: Nullable(Type.String()),
     contactName: Nullable(Type.String()),
     shipmentRef: Nullable(Type.String()),
+    shipmentId: Nullable(Type.String({ description: 'The shipment the ticket is about' })),
     lane: Nullable(Type.String()),
     categoryId: Type.String(),
     categoryCode: Type.String(),
@@ -146,6 +147,9 @@ export const TicketCreateBody = Type.Object(
     customerId: Uuid,
     contactId: Type.Optional(Nullable(Uuid)),
     shipmentRef: Type.Optional(Nullable(Text(100))),
+    shipmentId: Type.Optional(
+      Nullable(Type.String({ format: 'uuid', description: 'One of the same customer’s shipments' })),
+    ),
     lane: Type.Optional(Nullable(Lane)),
     categoryId: Uuid,
     severity: Type.Optional(TicketSeveritySchema),
@@ -195,6 +199,7 @@ export const TicketListQuery = Type.Object({
   ownerId: Type.Optional(Uuid),
   departmentId: Type.Optional(Uuid),
   customerId: Type.Optional(Uuid),
+  shipmentId: Type.Optional(Uuid),
   sla: Type.Optional(literals(['breaching_soon', 'breached'] as const)),
   repeat: Type.Optional(Type.Boolean()),
   q: Type.Optional(Type.String({ maxLength: 200 })),
@@ -286,6 +291,7 @@ export const PortalTicketSchema = Type.Object(
     customerWords: Type.String(),
     customerRequest: Nullable(Type.String()),
     shipmentRef: Nullable(Type.String()),
+    shipmentId: Nullable(Type.String()),
     ownerName: Nullable(Type.String()),
     receivedAt: DateTime,
     resolvedAt: Nullable(DateTime),
@@ -319,6 +325,9 @@ export const PortalTicketCreateBody = Type.Object(
     customerWords: Text(8000, 1),
     customerRequest: Type.Optional(Nullable(Text(4000))),
     shipmentRef: Type.Optional(Nullable(Text(100))),
+    shipmentId: Type.Optional(
+      Nullable(Type.String({ format: 'uuid', description: 'One of the company’s shipments' })),
+    ),
   },
   { additionalProperties: false },
 );

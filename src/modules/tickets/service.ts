@@ -47,6 +47,7 @@ import { contacts, customers } from '../customers/tables.ts';
 import { departments } from '../departments/tables.ts';
 import { followUps } from '../followups/tables.ts';
 import { responseTemplates } from '../knowledge/tables.ts';
+import { shipments } from '../shipments/tables.ts';
 import { users } from '../users/tables.ts';
 import { workOrders } from '../workorders/tables.ts';
 import {
@@ -85,6 +86,8 @@ export interface TicketInput {
   customerId: string;
   contactId?: string | null;
   shipmentRef?: string | null;
+  /** The shipment the ticket is about; must be the same customer's. */
+  shipmentId?: string | null;
   lane?: string | null;
   categoryId: string;
   severity?: TicketSeverity;
@@ -94,7 +97,8 @@ export interface TicketInput {
   receivedAt?: string;
 }
 
-export interface TicketChanges extends Partial<Omit<TicketInput, 'customerId' | 'receivedAt'>> {
+export interface TicketChanges
+  extends Partial<Omit<TicketInput, 'customerId' | 'receivedAt' | 'shipmentId'>> {
   rootCause?: 'value' | 'system' | 'people' | null;
   responsibleDepartmentId?: string | null;
   responsibleUserId?: string | null;
@@ -113,6 +117,7 @@ export interface TicketFilter {
   ownerId?: string;
   departmentId?: string;
   customerId?: string;
+  shipmentId?: string;
   sla?: 'breaching_soon' | 'breached';
   repeat?: boolean;
   q?: string;
@@ -472,6 +477,22 @@ export class TicketsService {
       problems.push({ field: 'categoryId', message: 'this category is no longer in use' });
   }
 
+  /** A ticket may name one of the same customer's shipments (else 422, whoever's it is). */
+  private async checkShipment(
+    customerId: string,
+    shipmentId: string | null | undefined,
+    problems: FieldProblem[],
+  ) {
+    if (!shipmentId) return;
+    const [row] = await this.ctx.db
+      .select({ customerId: shipments.customerId })
+      .from(shipments)
+      .where(eq(shipments.id, shipmentId));
+    if (!row || row.customerId !== customerId) {
+      problems.push({ field: 'shipmentId', message: 'no such shipment of this customer' });
+    }
+  }
+
   // ---------------------------------------------------------------- search
 
   private searchVector(values: {
@@ -540,6 +561,7 @@ export class TicketsService {
     }
     await this.ctx.services.customers.checkContactOf(customerId, input.contactId, problems);
     await this.checkCategory(input.categoryId, problems);
+    await this.checkShipment(customerId, input.shipmentId, problems);
     if (problems.length) throw validationFailed(problems);
     return {
       type: input.type,
@@ -547,6 +569,7 @@ export class TicketsService {
       customerId,
       contactId: input.contactId ?? null,
       shipmentRef: trimOrNull(input.shipmentRef),
+      shipmentId: input.shipmentId ?? null,
       lane: normalizeLane(input.lane),
       categoryId: input.categoryId,
       severity: input.severity ?? 'normal',
@@ -712,6 +735,7 @@ export class TicketsService {
     if (filter.ownerId) conditions.push(eq(tickets.ownerId, filter.ownerId));
     if (filter.departmentId) conditions.push(eq(tickets.departmentId, filter.departmentId));
     if (filter.customerId) conditions.push(eq(tickets.customerId, filter.customerId));
+    if (filter.shipmentId) conditions.push(eq(tickets.shipmentId, filter.shipmentId));
     if (filter.repeat === true) conditions.push(isNotNull(tickets.repeatOfTicketId));
     if (filter.repeat === false) conditions.push(isNull(tickets.repeatOfTicketId));
     if (filter.sla) conditions.push(this.slaCondition(filter.sla, now));
@@ -1390,6 +1414,7 @@ export class TicketsService {
         customerWords: tickets.customerWords,
         customerRequest: tickets.customerRequest,
         shipmentRef: tickets.shipmentRef,
+        shipmentId: tickets.shipmentId,
         ownerName: owners.name,
         receivedAt: tickets.receivedAt,
         resolvedAt: tickets.resolvedAt,
@@ -1454,6 +1479,7 @@ export class TicketsService {
       customerWords: string;
       customerRequest?: string | null;
       shipmentRef?: string | null;
+      shipmentId?: string | null;
     },
   ) {
     const customerId = this.portalCustomerId(actor);
