@@ -112,7 +112,7 @@ describe('fromEpcis', () => {
     const results = fromEpcis(fixture('invalid-events.jsonld'));
     expect(results.map((r) => (r.ok ? 'ok' : r.reason))).toEqual([
       expect.stringContaining('TransformationEvent records making or pairing objects'),
-      expect.stringContaining('bizStep: inspecting is not mapped'),
+      expect.stringContaining('bizStep: commissioning is not mapped'),
       'eventTime: "2026-03-10 10:00" is not an ISO 8601 date-time with a zone offset',
       expect.stringContaining('shipment reference: none found'),
       'ok',

@@ -20,7 +20,7 @@ import type { AdapterResult, IncomingEvent } from './types.ts';
  *   accepting, receiving, collecting → RECEIVED     arriving  → ARRIVED
  *   departing                        → DEPARTED     loading   → LOADED
  *   shipping                         → LOADED       unloading → DISCHARGED
- *   holding                          → HOLD
+ *   holding                          → HOLD         inspecting → INSPECTED (informational)
  *   (CBV: shipping is "staging, loading and departing" at the shipper; departing is its own step
  *   and becomes DEPARTED, so a shipping + departing pair stays two milestones, not two departures.)
  * The CBV disposition overrides the step when it reports trouble: damaged → DAMAGED, stolen and
@@ -59,6 +59,7 @@ const BIZ_STEPS: Record<string, EventCode> = {
   shipping: 'LOADED',
   unloading: 'DISCHARGED',
   holding: 'HOLD',
+  inspecting: 'INSPECTED',
 };
 
 const DISPOSITIONS: Record<string, EventCode> = {

@@ -35,7 +35,7 @@ describe('fromIata — FSU text', () => {
       ['RCF', 'DISCHARGED', 'ACT', '2026-03-15T08:10:00+00:00', 'GBLHR'],
       ['CCD', 'CUSTOMS_RELEASED', 'ACT', '2026-03-15T10:45:00+00:00', 'GBLHR'],
       ['NFD', 'OUT_FOR_DELIVERY', 'ACT', '2026-03-15T11:30:00+00:00', 'GBLHR'],
-      ['AWD', 'OUT_FOR_DELIVERY', 'ACT', '2026-03-15T14:00:00+00:00', 'GBLHR'],
+      ['AWD', 'DOCUMENT_STATUS', 'ACT', '2026-03-15T14:00:00+00:00', 'GBLHR'],
       ['DLV', 'DELIVERED', 'ACT', '2026-03-16T10:15:00+00:00', 'GBLHR'],
     ]);
     for (const e of list) {

@@ -63,7 +63,8 @@ import type { AdapterResult, IncomingEvent } from './types.ts';
  *   TFD transferred to carrier    → LOADED (handed to the onward carrier)
  *   CCD cleared by customs        → CUSTOMS_RELEASED
  *   NFD consignee notified        → OUT_FOR_DELIVERY (ready for collection)
- *   AWD documents delivered       → OUT_FOR_DELIVERY (details.documentsDelivered = true)
+ *   AWD documents delivered       → DOCUMENT_STATUS (paperwork, not where the cargo is;
+ *                                   details.documentsDelivered = true)
  *   DLV delivered to consignee    → DELIVERED
  *   DDL delivered to door         → DELIVERED
  *   DIS discrepancy               → by discrepancy code (DISCREPANCY_CODES): missing cargo (MSCA)
@@ -174,7 +175,7 @@ const CODES: Record<string, CodeRule> = {
   CCD: { eventCode: 'CUSTOMS_RELEASED', classifier: 'ACT', pairSide: 'destination', needsFlight: false },
   NFD: { eventCode: 'OUT_FOR_DELIVERY', classifier: 'ACT', pairSide: 'destination', needsFlight: false },
   AWD: {
-    eventCode: 'OUT_FOR_DELIVERY',
+    eventCode: 'DOCUMENT_STATUS',
     classifier: 'ACT',
     pairSide: 'destination',
     needsFlight: false,
