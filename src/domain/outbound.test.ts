@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { verifyNotificationSignature } from './feeds/signature.ts';
 import {
   MAX_ATTEMPTS,
   RETRY_DELAYS_MINUTES,
@@ -33,6 +34,9 @@ describe('signatures', () => {
     const secret = keyBytes.toString('base64');
     expect(dcsaKeyBytes(secret).equals(keyBytes)).toBe(true);
     const body = '[{"eventID":"x"}]';
+    // A secret that is not base64 is used as its text.
+    expect(dcsaKeyBytes('not base64!').equals(Buffer.from('not base64!'))).toBe(true);
+    expect(verifyNotificationSignature(body, signBody(dcsaKeyBytes(secret), body), secret)).toBe(true);
     expect(signBody(dcsaKeyBytes(secret), body)).toBe(
       `sha256=${createHmac('sha256', keyBytes).update(body).digest('hex')}`,
     );

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { dcsaSecretBytes } from './feeds/signature.ts';
 
 /**
  * Pure rules of the notification layer (SPEC §6): signatures, robot payloads, the retry schedule and
@@ -16,10 +17,11 @@ export function signBody(key: string | Uint8Array, body: string | Uint8Array): s
 
 /**
  * DCSA subscription secrets are base64 (the key bytes, 32–64 of them); the callback's
- * Notification-Signature is the HMAC-SHA256 of the body with those bytes.
+ * Notification-Signature is the HMAC-SHA256 of the body with those bytes — the same reading as the
+ * verifier in feeds/signature.ts (base64, base64url, else the text's UTF-8 bytes).
  */
 export function dcsaKeyBytes(secret: string): Buffer {
-  return Buffer.from(secret, 'base64');
+  return dcsaSecretBytes(secret) ?? Buffer.from(secret, 'utf8');
 }
 
 /**
