@@ -332,3 +332,211 @@ describe('service methods other modules call', () => {
     expect(notices[0].title).toContain(s.number);
   });
 });
+
+describe('listing and searching', () => {
+  let a: any;
+  let b: any;
+  let c: any;
+  const tag = `Q${Date.now().toString(36).toUpperCase()}`;
+  beforeAll(async () => {
+    a = await createShipment(t, {
+      customerId: customer.id,
+      departmentId: org.seaImport.id,
+      orderNo: `${tag}-ORDER`,
+      houseBl: `${tag}HBL`,
+      masterBl: `${tag}MBL`,
+      bookingRef: `${tag}BKG`,
+      customerReference: `${tag} cref`,
+      promisedAt: '2026-12-30T00:00:00Z',
+    });
+    b = await createShipment(t, {
+      customerId: otherCustomer.id,
+      departmentId: org.airExport.id,
+      mode: 'air',
+      orderNo: `${tag}-B`,
+      promisedAt: '2026-12-10T00:00:00Z',
+    });
+    c = await createShipment(t, {
+      customerId: customer.id,
+      departmentId: org.seaImport.id,
+      orderNo: `${tag}-C`,
+    });
+    await t.ctx.db.transaction((tx) => t.ctx.services.shipments.setOpenExceptions(tx, c.id, 1));
+  });
+
+  const ids = (body: any) => body.items.map((s: any) => s.id);
+
+  it('finds a shipment by each kind of reference, normalised, by prefix', async () => {
+    const queries = [
+      a.number,
+      a.number.slice(0, 9),
+      `${tag.toLowerCase()}-order`,
+      `${tag}HBL`,
+      `${tag}mbl`,
+      `${tag}BKG`,
+      `${tag}CREF`,
+      a.containers[0].toLowerCase(),
+      `${a.containers[0].slice(0, 4)} ${a.containers[0].slice(4)}`,
+    ];
+    for (const q of queries) {
+      const response = await org.agent.get(`/api/shipments?q=${encodeURIComponent(q)}`);
+      expect(response.status, q).toBe(200);
+      expect(ids(response.body), q).toContain(a.id);
+    }
+    const air = await org.agent.get(`/api/shipments?q=${encodeURIComponent(b.awb)}`);
+    expect(ids(air.body)).toEqual([b.id]);
+    const airCompact = await org.agent.get(`/api/shipments?q=${b.awb.replace('-', '').slice(0, 8)}`);
+    expect(ids(airCompact.body)).toContain(b.id);
+    const prefix = await org.agent.get(`/api/shipments?q=${tag}`);
+    expect(ids(prefix.body).sort()).toEqual([a.id, b.id, c.id].sort());
+    // LIKE wildcards are literal.
+    expect((await org.agent.get('/api/shipments?q=%25')).body.items).toEqual([]);
+  });
+
+  it('filters by customer, department, mode, status and open exceptions', async () => {
+    const q = `q=${tag}`;
+    expect(ids((await org.agent.get(`/api/shipments?${q}&customerId=${otherCustomer.id}`)).body)).toEqual([
+      b.id,
+    ]);
+    expect(ids((await org.agent.get(`/api/shipments?${q}&departmentId=${org.airExport.id}`)).body)).toEqual([
+      b.id,
+    ]);
+    expect(ids((await org.agent.get(`/api/shipments?${q}&mode=air`)).body)).toEqual([b.id]);
+    expect(ids((await org.agent.get(`/api/shipments?${q}&exceptions=true`)).body)).toEqual([c.id]);
+    expect(ids((await org.agent.get(`/api/shipments?${q}&status=created`)).body)).toHaveLength(3);
+    expect(ids((await org.agent.get(`/api/shipments?${q}&status=delivered`)).body)).toEqual([]);
+    expect((await org.agent.get('/api/shipments?mode=boat')).status).toBe(400);
+  });
+
+  it('sorts newest, by exceptions then promise, by promise; pages with a cursor', async () => {
+    const q = `q=${tag}`;
+    expect(ids((await org.agent.get(`/api/shipments?${q}`)).body)).toEqual([c.id, b.id, a.id]);
+    expect(ids((await org.agent.get(`/api/shipments?${q}&sort=exceptions`)).body)).toEqual([
+      c.id,
+      b.id,
+      a.id,
+    ]);
+    expect(ids((await org.agent.get(`/api/shipments?${q}&sort=promised`)).body)).toEqual([b.id, a.id, c.id]);
+    for (const sort of ['newest', 'exceptions', 'promised']) {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const response: any = await org.agent.get(
+          `/api/shipments?${q}&sort=${sort}&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        expect(response.status).toBe(200);
+        seen.push(...ids(response.body));
+        cursor = response.body.nextCursor;
+      } while (cursor);
+      expect(seen.sort(), sort).toEqual([a.id, b.id, c.id].sort());
+    }
+    expect((await org.agent.get(`/api/shipments?sort=promised&cursor=WyJ4IiwieSJd`)).status).toBe(400);
+  });
+
+  it('gives operations their department, exceptions first, by default; portal users only their company', async () => {
+    const ops = await org.otherOperations.get('/api/shipments');
+    expect(ops.status).toBe(200);
+    expect(ops.body.items.every((s: any) => s.departmentId === org.seaImport.id)).toBe(true);
+    expect(ops.body.items[0].id).toBe(c.id);
+    const mine = await portal.get(`/api/portal/shipments?q=${tag}`);
+    expect(ids(mine.body).sort()).toEqual([a.id, c.id].sort());
+    expect(mine.body.items[0]).not.toHaveProperty('consigneePhone');
+    expect(
+      (await otherPortal.get(`/api/portal/shipments?q=${tag}`)).body.items.map((s: any) => s.id),
+    ).toEqual([b.id]);
+    // A portal user listing the staff route still sees only their company.
+    expect(ids((await portal.get(`/api/shipments?q=${tag}`)).body).sort()).toEqual([a.id, c.id].sort());
+    expect((await org.agent.get('/api/portal/shipments')).status).toBe(404);
+  });
+});
+
+describe('changing and cancelling', () => {
+  it('edits with If-Match, rewrites references, audits; a stale version is 409, none is 428', async () => {
+    const s = await createShipment(t, {
+      customerId: customer.id,
+      departmentId: org.seaImport.id,
+      orderNo: 'OLD-1',
+    });
+    const container = validContainerNumber('CMA');
+    expect((await org.agent.patch(`/api/shipments/${s.id}`, { orderNo: 'NEW-1' })).status).toBe(428);
+    const ok = await org.agent.patch(
+      `/api/shipments/${s.id}`,
+      { orderNo: 'NEW-1', containers: [container], weightKg: 99.5 },
+      { 'if-match': '"1"' },
+    );
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ orderNo: 'NEW-1', containers: [container], weightKg: 99.5, version: 2 });
+    expect(ok.headers.get('etag')).toBe('"2"');
+    expect(await t.ctx.services.shipments.resolveReference('OLD-1')).toEqual([]);
+    expect(await t.ctx.services.shipments.resolveReference('new-1')).toEqual([s.id]);
+    expect(await t.ctx.services.shipments.resolveReference(container)).toEqual([s.id]);
+    const stale = await org.agent.patch(`/api/shipments/${s.id}`, { orderNo: 'LOST', version: 1 });
+    expect(stale.status).toBe(409);
+    expect(stale.body.current.version).toBe(2);
+    const bad = await org.agent.patch(`/api/shipments/${s.id}`, { awb: '157-12345678', version: 2 });
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors[0].field).toBe('awb');
+    const audit = await t.ctx.db
+      .select({ action: auditLog.action })
+      .from(auditLog)
+      .where(and(eq(auditLog.entityId, s.id), eq(auditLog.entityType, 'shipment')));
+    expect(audit.map((r) => r.action).sort()).toEqual(['create', 'update']);
+  });
+
+  it('lets operations edit only their department’s shipments and managers none', async () => {
+    const s = await createShipment(t, {
+      customerId: customer.id,
+      departmentId: org.airExport.id,
+      mode: 'air',
+    });
+    expect(
+      (await org.otherOperations.patch(`/api/shipments/${s.id}`, { pieces: 3, version: 1 })).status,
+    ).toBe(403);
+    expect((await org.manager.patch(`/api/shipments/${s.id}`, { pieces: 3, version: 1 })).status).toBe(403);
+    expect((await portal.patch(`/api/shipments/${s.id}`, { pieces: 3, version: 1 })).status).toBe(403);
+    expect((await otherPortal.patch(`/api/shipments/${s.id}`, { pieces: 3, version: 1 })).status).toBe(404);
+    const moved = await org.operations.patch(`/api/shipments/${s.id}`, {
+      departmentId: org.seaImport.id,
+      version: 1,
+    });
+    expect(moved.status).toBe(403);
+    const ok = await org.operations.patch(`/api/shipments/${s.id}`, { pieces: 3, version: 1 });
+    expect(ok.status).toBe(200);
+    expect(ok.body.pieces).toBe(3);
+  });
+
+  it('cancels with a reason once; a cancelled shipment cannot be edited', async () => {
+    const s = await createShipment(t, { customerId: customer.id });
+    expect((await org.agent.post(`/api/shipments/${s.id}/cancel`, {})).status).toBe(400);
+    expect((await org.manager.post(`/api/shipments/${s.id}/cancel`, { reason: '客户取消' })).status).toBe(
+      403,
+    );
+    const response = await org.agent.post(`/api/shipments/${s.id}/cancel`, { reason: '客户取消订单' });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ status: 'cancelled', version: 2 });
+    expect(response.body.cancelledAt).not.toBeNull();
+    expect((await org.agent.post(`/api/shipments/${s.id}/cancel`, { reason: 'again' })).status).toBe(409);
+    expect((await org.agent.patch(`/api/shipments/${s.id}`, { pieces: 1, version: 2 })).status).toBe(409);
+    const entries = await t.ctx.db
+      .select()
+      .from(timelineEntries)
+      .where(and(eq(timelineEntries.refId, s.id), eq(timelineEntries.kind, 'shipment.cancelled')));
+    expect(entries[0].detail).toMatchObject({ reason: '客户取消订单' });
+  });
+});
+
+describe('customer merge', () => {
+  it('moves shipments and subscriptions to the surviving file', async () => {
+    const folded = await createCustomer(t, {
+      ownerId: org.agent.user.id,
+      teamId: org.teamA.id,
+      name: '待合并公司',
+    });
+    const s = await createShipment(t, { customerId: folded.id });
+    const response = await t.admin.post(`/api/customers/${customer.id}/merge`, {
+      sourceId: folded.id,
+    });
+    expect(response.status).toBe(200);
+    expect((await org.agent.get(`/api/shipments/${s.id}`)).body.customerId).toBe(customer.id);
+  });
+});

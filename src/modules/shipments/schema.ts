@@ -145,18 +145,6 @@ export const DocumentKindSchema = Type.Union(DOCUMENT_KINDS.map((k) => Type.Lite
 
 export const DocumentParams = Type.Object({ id: Uuid, documentId: Uuid });
 
-/** Documented shape of the multipart upload (validated by the service, not by Ajv). */
-export const DocumentUploadForm = Type.Object({
-  file: Type.String({ format: 'binary' }),
-  kind: Type.Optional(DocumentKindSchema),
-  portalVisible: Type.Optional(Type.String({ enum: ['true', 'false'] })),
-});
-export const PodUploadForm = Type.Object({
-  file: Type.String({ format: 'binary' }),
-  signer: Type.String({ maxLength: 200 }),
-  signedAt: Type.Optional(DateTime),
-});
-
 export const ShipmentSubscriptionSchema = Type.Object(
   {
     id: Type.String(),

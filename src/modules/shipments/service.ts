@@ -37,6 +37,9 @@ import { isUuid } from '../../server/schemas.ts';
 import { staleVersion } from '../../server/versioning.ts';
 import type { Customer } from '../customers/service.ts';
 import { registerCustomerOwnedTable } from '../customers/merge.ts';
+import { WRITE_DENIED, canWrite } from './access.ts';
+import { ShipmentDocuments } from './documents.ts';
+import { ShipmentSubscriptionsService } from './subscriptions.ts';
 import { customers } from '../customers/tables.ts';
 import { departments } from '../departments/tables.ts';
 import { users } from '../users/tables.ts';
@@ -106,29 +109,6 @@ function escapeLike(text: string): string {
 
 const numberOrNull = (value: string | null) => (value === null ? null : Number(value));
 
-/** Agents, supervisors and admins create and edit shipments; operations users their department's. */
-function canWrite(actor: Actor, departmentId: string): boolean {
-  switch (actor.role) {
-    case 'admin':
-    case 'supervisor':
-    case 'agent':
-      return true;
-    case 'operations':
-      return actor.departmentId !== null && actor.departmentId === departmentId;
-    default:
-      return false;
-  }
-}
-
-/** POD is recorded by operations of the shipment's department, supervisors and admins. */
-export function canRecordPod(actor: Actor, departmentId: string): boolean {
-  if (actor.role === 'admin' || actor.role === 'supervisor') return true;
-  return actor.role === 'operations' && actor.departmentId === departmentId;
-}
-
-const WRITE_DENIED =
-  'Agents, supervisors and admins change shipments; operations users only their own department’s.';
-
 /** LS + yyMM (display time zone) + the sequence, at least 6 digits: LS2611000123. */
 export function formatShipmentNumber(at: Date, sequence: number | bigint, timeZone: string): string {
   const parts = new Intl.DateTimeFormat('en-CA', {
@@ -143,7 +123,13 @@ export function formatShipmentNumber(at: Date, sequence: number | bigint, timeZo
 
 /** Shipments (SPEC §6): the order/consignment record, its references, documents, POD and subscriptions. */
 export class ShipmentsService {
-  constructor(private readonly ctx: AppContext) {}
+  readonly documents: ShipmentDocuments;
+  readonly subscriptions: ShipmentSubscriptionsService;
+
+  constructor(private readonly ctx: AppContext) {
+    this.documents = new ShipmentDocuments(ctx);
+    this.subscriptions = new ShipmentSubscriptionsService(ctx);
+  }
 
   // ------------------------------------------------------------------ reading
 
@@ -210,18 +196,18 @@ export class ShipmentsService {
   }
 
   /** Portal routes answer only portal users: anyone else gets 404, as for another company's shipment. */
-  private requirePortal(actor: Actor): string {
+  portalCustomerOf(actor: Actor): string {
     if (actor.role !== 'portal' || !actor.customerId) throw notFound('Shipment');
     return actor.customerId;
   }
 
   async portalGet(actor: Actor, id: string): Promise<ShipmentView> {
-    this.requirePortal(actor);
+    this.portalCustomerOf(actor);
     return this.get(actor, id);
   }
 
   async portalList(actor: Actor, filter: Omit<ShipmentListFilter, 'departmentId'>) {
-    this.requirePortal(actor);
+    this.portalCustomerOf(actor);
     return this.list(actor, filter);
   }
 
