@@ -8,6 +8,7 @@ import { registerFollowUpJobs } from '../modules/followups/jobs.ts';
 import { registerOutboundJobs } from '../modules/outbound/jobs.ts';
 import { registerWorkOrderJobs } from '../modules/workorders/jobs.ts';
 import { registerSlaJobs } from '../modules/sla/jobs.ts';
+import { registerTrackingJobs } from '../modules/tracking/jobs.ts';
 import { purgeIdempotencyKeys } from './idempotency.ts';
 import type { AppContext } from './context.ts';
 import { createServices } from './services.ts';
@@ -50,6 +51,7 @@ function registerJobs(ctx: AppContext): void {
   registerSlaJobs(ctx);
   registerCommitmentJobs(ctx);
   registerWorkOrderJobs(ctx);
+  registerTrackingJobs(ctx);
   registerExceptionJobs(ctx);
   registerOutboundJobs(ctx);
   if (ctx.database.kind === 'pglite') {

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { DbOrTx } from '../../db/index.ts';
 import { type Actor, isStaff } from '../../domain/access.ts';
-import type { IncomingEvent } from '../../domain/feeds/types.ts';
+import type { AdapterResult, IncomingEvent } from '../../domain/feeds/types.ts';
 import {
   EVENT_CLASSIFIERS,
   EVENT_CODES,
@@ -19,6 +19,7 @@ import { badRequest, forbidden, notFound, validationFailed } from '../../server/
 import { shipmentReferences, shipments } from '../shipments/tables.ts';
 import { users } from '../users/tables.ts';
 import { type CheckedEvent, checkIncoming, compareBytes, contentKey, toMilestone } from './incoming.ts';
+import { TrackingFeeds } from './feeds.ts';
 import { trackingEvents, trackingRejects } from './tables.ts';
 
 export type TrackingEventRow = typeof trackingEvents.$inferSelect;
@@ -42,6 +43,8 @@ export interface IngestOptions {
   raw?: readonly unknown[];
   /** Label of the channel in the audit entry (api, dcsa, iata, epcis, feed:<id>, csv …). */
   via?: string;
+  /** Entries an adapter could not map: rejected with the adapter's reason (and kept in tracking_rejects). */
+  rejected?: ReadonlyMap<number, string>;
 }
 
 export interface ManualEventInput {
@@ -236,7 +239,12 @@ async function rowsOf<T>(db: DbOrTx, statement: ReturnType<typeof sql>): Promise
 
 /** Tracking events: idempotent batch ingestion from every feed, feeds we poll, status derivation. */
 export class TrackingService {
-  constructor(private readonly ctx: AppContext) {}
+  /** Feeds we consume (CRUD, polling, push callbacks). */
+  readonly feeds: TrackingFeeds;
+
+  constructor(private readonly ctx: AppContext) {
+    this.feeds = new TrackingFeeds(ctx);
+  }
 
   get context(): AppContext {
     return this.ctx;
@@ -286,6 +294,11 @@ export class TrackingService {
     const results: IngestResult[] = new Array(events.length);
     const checked: { index: number; event: CheckedEvent }[] = [];
     events.forEach((input, index) => {
+      const adapterReason = opts.rejected?.get(index);
+      if (adapterReason !== undefined) {
+        results[index] = { index, outcome: 'rejected', reason: adapterReason };
+        return;
+      }
       const result = checkIncoming(input, now.getTime());
       if (result.ok) checked.push({ index, event: result.event });
       else results[index] = { index, outcome: 'rejected', reason: result.reason };
@@ -434,7 +447,7 @@ export class TrackingService {
       for (let i = 0; i < rejected.length; i += CHUNK) {
         await tx.insert(trackingRejects).values(
           rejected.slice(i, i + CHUNK).map((r) => {
-            const input = events[r.index] as { source?: unknown } | null;
+            const input = (events[r.index] ?? null) as { source?: unknown } | null;
             const source =
               typeof input?.source === 'string' && input.source.trim()
                 ? input.source.slice(0, 100)
@@ -465,6 +478,27 @@ export class TrackingService {
   }
 
   /**
+   * Ingests what a feed adapter mapped (DCSA, IATA, EPCIS …): its failures are rejected with the
+   * adapter's reason beside the stored events, the raw payload of each entry is kept.
+   */
+  async ingestAdapted(actor: Actor, mapped: readonly AdapterResult[], via: string): Promise<IngestAnswer> {
+    const events: unknown[] = [];
+    const raw: unknown[] = [];
+    const rejected = new Map<number, string>();
+    mapped.forEach((entry, i) => {
+      events.push(entry.ok ? entry.event : null);
+      raw.push(entry.raw ?? null);
+      if (!entry.ok) rejected.set(i, entry.reason);
+    });
+    const answer = await this.ingest(actor, events, { raw, via, rejected });
+    // Report the adapter's own entry numbers (a payload's event order).
+    return {
+      counts: answer.counts,
+      results: answer.results.map((r, i) => ({ ...r, index: mapped[i]?.index ?? r.index })),
+    };
+  }
+
+  /**
    * Finds each checked event's shipment: its shipmentId, else its reference (a reference that names
    * exactly one shipment is resolved in one query; others through ShipmentsService.resolveReference,
    * best match first), else — for a retraction — the shipment of the event we already hold.
@@ -479,7 +513,7 @@ export class TrackingService {
     const orphans: { index: number; event: CheckedEvent }[] = [];
     for (const c of checked) {
       if (c.event.shipmentId) ids.add(c.event.shipmentId);
-      else if (c.event.shipmentRef) refs.add(c.event.shipmentRef);
+      else if (c.event.shipmentRef) for (const ref of referencesOf(c.event)) refs.add(ref);
       else orphans.push(c);
     }
     const byRef = new Map<string, string | null>();
@@ -545,7 +579,9 @@ export class TrackingService {
         shipmentId = event.shipmentId;
         missing = `shipmentId: no shipment ${event.shipmentId}`;
       } else if (event.shipmentRef) {
-        shipmentId = byRef.get(event.shipmentRef);
+        shipmentId = referencesOf(event)
+          .map((ref) => byRef.get(ref))
+          .find((id) => !!id);
         missing = `shipmentRef: no shipment with reference ${event.shipmentRef}`;
       } else {
         shipmentId = holders.get(identity(event.source, event.sourceEventId));
@@ -771,6 +807,21 @@ interface StoredVersion {
   shipmentId: string;
   updatedText: string;
   updatedMs: number;
+}
+
+/**
+ * The references to try for an event, best first: its shipmentRef, then the alternates an adapter
+ * listed (DCSA: booking and equipment references beside the transport document reference).
+ */
+function referencesOf(event: CheckedEvent): string[] {
+  const alternates = Array.isArray(event.details.alternateRefs) ? event.details.alternateRefs : [];
+  const out = event.shipmentRef ? [event.shipmentRef] : [];
+  for (const ref of alternates) {
+    const value = typeof ref === 'string' ? ref : (ref as { value?: unknown } | null)?.value;
+    if (typeof value === 'string' && value.trim() && value.length <= 100 && out.length < 6)
+      out.push(value.trim());
+  }
+  return out;
 }
 
 /** How shipment_references stores values: upper-cased, without spaces. */
