@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, startTestApp } from '../support/harness.ts';
+import { createShipment } from '../support/shipment-factories.ts';
 import { type ShipmentRow, createTrackedShipment, trackingNumber } from '../support/track-factories.ts';
 
 /**
@@ -196,6 +197,77 @@ describe('POST /api/track', () => {
     const r = await track(t, { number: shipment.number, secondFactor: '8000' }, { cookie: t.admin.cookie! });
     expect(r.status, r.text).toBe(200);
     expect(Object.keys(r.json).sort()).toEqual(PUBLIC_KEYS);
+  });
+
+  it('shows what the shipments and ingestion APIs recorded, retractions included', async () => {
+    const created = await createShipment(t, {
+      destinationPostcode: '200 120',
+      consigneePhone: '021-6888 1234',
+      promisedAt: '2026-12-01T10:00:00Z',
+    });
+    const send = (events: unknown[]) => t.admin.post('/api/tracking-events', { events });
+    const base = {
+      shipmentId: created.id,
+      source: 'dcsa:TEST',
+      location: 'CNSHA',
+      updatedAt: '2026-11-22T00:00:00Z',
+    };
+    const sent = await send([
+      {
+        ...base,
+        eventCode: 'RECEIVED',
+        classifier: 'ACT',
+        eventTime: '2026-11-20T09:00:00+08:00',
+        sourceEventId: 'api-1',
+      },
+      {
+        ...base,
+        eventCode: 'DEPARTED',
+        classifier: 'ACT',
+        eventTime: '2026-11-21T20:00:00+08:00',
+        sourceEventId: 'api-2',
+      },
+      {
+        ...base,
+        eventCode: 'DELIVERED',
+        classifier: 'EST',
+        eventTime: '2026-12-03T10:00:00+01:00',
+        location: 'DEHAM',
+        sourceEventId: 'api-3',
+      },
+    ]);
+    expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+    let view = await track(t, { number: created.number, secondFactor: '200120' });
+    expect(view.status, view.text).toBe(200);
+    expect(view.json.status).toBe('departed');
+    expect(view.json.estimatedDeliveryAt).toBe('2026-12-03T09:00:00.000Z');
+    expect(
+      view.json.milestones.map(
+        (m: { eventCode: string; classifier: string }) => `${m.eventCode}/${m.classifier}`,
+      ),
+    ).toEqual(['RECEIVED/ACT', 'DEPARTED/ACT', 'DELIVERED/EST']);
+    // The carrier withdraws the departure: it disappears from the public view.
+    const retracted = await send([
+      {
+        ...base,
+        eventCode: 'DEPARTED',
+        classifier: 'ACT',
+        eventTime: '2026-11-21T20:00:00+08:00',
+        sourceEventId: 'api-2',
+        retracted: true,
+        updatedAt: '2026-11-22T06:00:00Z',
+      },
+    ]);
+    expect(retracted.status, JSON.stringify(retracted.body)).toBe(200);
+    expect(retracted.body.results[0].outcome).toBe('retracted');
+    view = await track(t, { number: created.number, secondFactor: '1234' });
+    expect(view.status, view.text).toBe(200);
+    expect(view.json.status).toBe('received');
+    expect(view.json.milestones.map((m: { eventCode: string }) => m.eventCode)).toEqual([
+      'RECEIVED',
+      'DELIVERED',
+    ]);
+    expect(Object.keys(view.json).sort()).toEqual(PUBLIC_KEYS);
   });
 
   it('locks a number for the rest of the hour after ten wrong second factors, then lets it go', async () => {

@@ -57,7 +57,7 @@ function exceptionsOf(s: PortalShipment, events: PortalEvents | undefined): Publ
     s.estimatedDeliveryAt &&
     new Date(s.estimatedDeliveryAt) > new Date(s.promisedAt)
   ) {
-    out.push({ kind: 'delay', since: s.statusAt ?? '' });
+    out.push({ kind: 'delay', since: '' });
   }
   const open = events?.derived?.exceptions;
   for (const e of Array.isArray(open) ? open : []) {
