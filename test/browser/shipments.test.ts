@@ -161,4 +161,48 @@ describe('browser: an operations user updates a shipment by hand and records its
     // The other shipment is untouched.
     expect((await ops.get(`/api/shipments/${other.id}`)).body.status).toBe('created');
   });
+
+  it('a new shipment with a wrong container check digit shows the expected digit at the field', async () => {
+    const valid = container('OOLU518200');
+    const wrong = `${valid.slice(0, 10)}${(Number(valid[10]) + 1) % 10}`;
+    await page.goto(`${t.baseUrl}/shipments`);
+    await page.getByTestId('shipment-create').click();
+    const drawer = page.getByRole('dialog').filter({ hasText: '新建运单' });
+    await drawer.waitFor();
+    await drawer.getByLabel('客户', { exact: true }).click();
+    await page.keyboard.type('华东精密');
+    // The option list is replaced when the search answers; choose with the keyboard once it shows.
+    await expect
+      .poll(() => page.locator('.ant-select-item-option-active', { hasText: CUSTOMER }).count())
+      .toBe(1);
+    await page.keyboard.press('Enter');
+    await drawer.getByText(CUSTOMER).filter({ visible: true }).first().waitFor();
+    // Operations users' own department is preset.
+    await drawer.getByText('海运进口部').waitFor();
+    await drawer.getByLabel('订单号').fill('PO-2026-0901');
+    await drawer.getByLabel('箱号', { exact: true }).fill(wrong.toLowerCase());
+    await drawer.getByLabel('箱号', { exact: true }).press('Enter');
+    await page.getByTestId('shipment-save').click();
+    const problem = drawer.getByText(`箱号 ${wrong} 的校验位应为 ${valid[10]}`);
+    await problem.waitFor();
+    expect(page.url()).toMatch(/\/shipments$/);
+
+    // Replace the number with the right one: the shipment is created and opened.
+    await drawer
+      .locator('.ant-select-selection-item', { hasText: wrong })
+      .locator('.ant-select-selection-item-remove')
+      .click();
+    await drawer.getByLabel('箱号', { exact: true }).fill(valid);
+    await drawer.getByLabel('箱号', { exact: true }).press('Enter');
+    await page.getByTestId('shipment-save').click();
+    await page.waitForURL(/\/shipments\/[0-9a-f-]{36}$/);
+    const id = page.url().split('/').pop()!;
+    const created = await ops.get(`/api/shipments/${id}`);
+    expect(created.body).toMatchObject({
+      containers: [valid],
+      orderNo: 'PO-2026-0901',
+      customerName: CUSTOMER,
+    });
+    await expect.poll(() => page.getByTestId('shipment-number').textContent()).toBe(created.body.number);
+  });
 });

@@ -1,6 +1,7 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { App, Col, DatePicker, Divider, Drawer, Form, Input, InputNumber, Row, Select } from 'antd';
 import type { Dayjs } from 'dayjs';
+import type { TFunction } from 'i18next';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
@@ -109,15 +110,36 @@ function formOf(s: Shipment): ShipmentForm {
   };
 }
 
-/** Field problems of list items (containers.1) belong to the list's field. */
-function listFieldsToField(error: unknown): unknown {
+/**
+ * The server's field problems made ready for the form: problems of list items (`containers[1]`,
+ * `containers.1`) belong to the list's field and name the item; check-digit and format problems of
+ * containers and AWB numbers are said in the user's language with the expected check digit.
+ */
+function localiseProblems(error: unknown, t: TFunction, values: ShipmentForm): unknown {
   if (!(error instanceof ApiError)) return error;
   return new ApiError(error.status, {
     ...error.body,
-    errors: error.errors.map((e) => ({
-      ...e,
-      field: e.field.replace(/^(containers|specialHandling)\.\d+$/, '$1'),
-    })),
+    errors: error.errors.map((e) => {
+      const item = /^(containers|specialHandling)(?:\[(\d+)\]|\.(\d+))$/.exec(e.field);
+      const field = item ? item[1]! : e.field;
+      const index = item ? Number(item[2] ?? item[3]) : -1;
+      const value =
+        field === 'containers' ? (values.containers ?? [])[index] : field === 'awb' ? values.awb : undefined;
+      const expected = /must be (\d+)/.exec(e.message)?.[1];
+      let message = e.message;
+      if ((field === 'containers' || field === 'awb') && e.code === 'check_digit' && expected)
+        message = t(`shipments.form.${field === 'awb' ? 'awb' : 'container'}CheckDigit`, {
+          value: value?.toUpperCase() ?? '',
+          expected,
+        });
+      else if ((field === 'containers' || field === 'awb') && e.code === 'format')
+        message = t(`shipments.form.${field === 'awb' ? 'awb' : 'container'}Format`, {
+          value: value?.toUpperCase() ?? '',
+        });
+      else if ((field === 'origin' || field === 'destination') && e.code)
+        message = t('shipments.form.locodeHint');
+      return { field, message };
+    }),
   });
 }
 
@@ -204,7 +226,7 @@ export function ShipmentFormDrawer(props: {
         message.error(errorText(t, error));
         return;
       }
-      const rest = applyFieldErrors(form, listFieldsToField(error), t);
+      const rest = applyFieldErrors(form, localiseProblems(error, t, form.getFieldsValue(true)), t);
       if (rest.length) message.error(rest.join('；'));
     },
   });
