@@ -165,8 +165,6 @@ export class OutboundService {
         suppressedReason: 'no_contact',
       });
     }
-    // Serialise notices to one contact so two concurrent ones cannot both slip under the cap.
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`outbound:contact:${contact.id}`}))`);
     const robots = await this.robotsOf(tx, notice.customerId, notice.topic);
     const scopes = (
       await tx
@@ -185,6 +183,9 @@ export class OutboundService {
     const channel: ContactChannel = choice.channel;
     const robot = channel === 'wecom' ? robots.wecom : channel === 'dingtalk' ? robots.dingtalk : null;
     const recipient = channel === 'email' ? (contact.email?.trim() ?? '') : (robot?.url ?? '');
+    // The cap counts committed and own-transaction messages: two notices to one contact in
+    // concurrent transactions may both pass (no lock here — callers hold shipment locks in their own
+    // order, and a contact lock on top could deadlock an ingestion batch).
     const dailyCap = Number(await this.ctx.services.settings.get('notifications.contactDailyCap', tx));
     const [{ count }] = await tx
       .select({ count: sql<number>`count(*)::int` })
