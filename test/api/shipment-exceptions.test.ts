@@ -184,10 +184,23 @@ describe('delay', () => {
 describe('silence', () => {
   it('is raised by the sweep after the mode’s hours without events and clears when an event arrives', async () => {
     const shipment = await createShipment(t, { mode: 'road', departmentId: org.airExport.id });
+    const cancelled = await createShipment(t, { mode: 'road', departmentId: org.airExport.id });
+    const unheard = await createShipment(t, { mode: 'road', departmentId: org.airExport.id });
     await send(shipment.id, [{ code: 'RECEIVED', time: at(0) }]);
+    await send(cancelled.id, [{ code: 'RECEIVED', time: at(0) }]);
     clock = new Date(clock.getTime() + 9 * HOUR);
     try {
       await sweep();
+      // Nothing received at all: counted from creation.
+      expect((await exceptionsOf(unheard.id)).map((e) => [e.kind, e.detail.lastEventAt])).toEqual([
+        ['silence', null],
+      ]);
+      // A cancelled shipment's silence clears in the next sweep.
+      expect((await exceptionsOf(cancelled.id)).map((e) => e.status)).toEqual(['open']);
+      const cancel = await t.admin.post(`/api/shipments/${cancelled.id}/cancel`, { reason: '客户取消' });
+      expect(cancel.status).toBe(200);
+      await sweep();
+      expect((await exceptionsOf(cancelled.id)).map((e) => e.status)).toEqual(['resolved']);
       const [raised] = await exceptionsOf(shipment.id);
       expect(raised).toMatchObject({ kind: 'silence', status: 'open', detail: { silenceHours: 8 } });
       expect((await t.admin.get(`/api/shipments/${shipment.id}`)).body.openExceptions).toBe(1);

@@ -458,39 +458,47 @@ export class ExceptionsService {
    */
   async sweep(now: Date = this.ctx.now()): Promise<number> {
     const settings = await this.settings(this.ctx.db);
-    const modes = Object.entries(settings.silenceHours).filter(
-      ([mode, hours]) => /^[a-z_]+$/.test(mode) && Number.isFinite(Number(hours)) && Number(hours) > 0,
-    );
+    const modes = Object.entries(settings.silenceHours)
+      .map(([mode, hours]) => [mode, Number(hours)] as const)
+      .filter(([mode, hours]) => /^[a-z_]+$/.test(mode) && Number.isFinite(hours) && hours > 0);
     const at = sql`${now.toISOString()}::timestamptz`;
-    const minHours = modes.length ? Math.min(...modes.map(([, h]) => Number(h))) : null;
-    const hoursOfMode = modes.length
-      ? sql.raw(`(case s.mode ${modes.map(([m, h]) => `when '${m}' then ${Number(h)}`).join(' ')} end)`)
-      : sql.raw('null');
-    const tolerance = settings.delayToleranceMinutes;
-    const openOf = (kind: ExceptionKind) =>
+    // Below this nobody can be silent, whatever the mode: the range bound for the partial index.
+    const silentBefore = modes.length
+      ? sql`${at} - make_interval(secs => ${Math.min(...modes.map(([, h]) => h)) * 3600})`
+      : null;
+    const modeSeconds = sql.raw(
+      `(case s.mode ${modes.map(([m, h]) => `when '${m}' then ${h * 3600}`).join(' ')} else null end)`,
+    );
+    const promiseBefore = sql`${at} - make_interval(secs => ${settings.delayToleranceMinutes * 60})`;
+    const noOpen = (kind: ExceptionKind) =>
       sql.raw(
         `not exists (select 1 from shipment_exceptions e where e.shipment_id = s.id and e.kind = '${kind}' and e.status <> 'resolved')`,
       );
+    const active = sql`s.delivered_at is null and s.cancelled_at is null`;
     let raised = 0;
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
-      const silence =
-        minHours === null
-          ? sql`false`
-          : sql`(coalesce(s.last_event_at, s.created_at) < ${at} - make_interval(hours => ${minHours})
-              and coalesce(s.last_event_at, s.created_at) < ${at} - make_interval(hours => ${hoursOfMode})
-              and ${openOf('silence')})`;
-      const result = await this.ctx.db.execute(sql`
-        select s.id from shipments s
-        where s.delivered_at is null and s.cancelled_at is null and s.id > ${after}::uuid
-          and (${silence}
-            or (s.promised_at < ${at} - make_interval(mins => ${tolerance}) and ${openOf('delay')}))
-        union
-        select e.shipment_id from shipment_exceptions e join shipments s on s.id = e.shipment_id
+      const branches: SQL[] = [];
+      if (silentBefore) {
+        branches.push(sql`select s.id from shipments s
+          where ${active} and s.last_event_at < ${silentBefore} and s.id > ${after}::uuid
+            and s.last_event_at < ${at} - make_interval(secs => ${modeSeconds}) and ${noOpen('silence')}`);
+        branches.push(sql`select s.id from shipments s
+          where ${active} and s.last_event_at is null and s.created_at < ${silentBefore} and s.id > ${after}::uuid
+            and s.created_at < ${at} - make_interval(secs => ${modeSeconds}) and ${noOpen('silence')}`);
+      }
+      branches.push(sql`select s.id from shipments s
+        where ${active} and s.promised_at < ${promiseBefore} and s.id > ${after}::uuid and ${noOpen('delay')}`);
+      // Finished shipments whose self-clearing exceptions are still open (cancelled, delivered by hand).
+      branches.push(sql`select e.shipment_id from shipment_exceptions e join shipments s on s.id = e.shipment_id
         where e.status <> 'resolved' and e.kind in ('silence', 'hold', 'delivery_failed')
-          and (s.delivered_at is not null or s.cancelled_at is not null) and e.shipment_id > ${after}::uuid
-        order by 1 limit ${SWEEP_BATCH}`);
-      const ids = (result as unknown as { rows: { id: string }[] }).rows.map((r) => String(r.id));
+          and (s.delivered_at is not null or s.cancelled_at is not null) and e.shipment_id > ${after}::uuid`);
+      const result = await this.ctx.db.execute(
+        sql`${sql.join(branches, sql` union `)} order by 1 limit ${SWEEP_BATCH}`,
+      );
+      const ids = (result as unknown as { rows: Record<string, unknown>[] }).rows.map((r) =>
+        String(Object.values(r)[0]),
+      );
       for (const id of ids) {
         const created = await this.ctx.db.transaction((tx) => this.evaluate(tx, id));
         raised += created.length;
