@@ -12,6 +12,8 @@ import {
 } from './demo.ts';
 import { countExportable, exportCustomers, openOutput } from './export-customers.ts';
 import { formatProblem, importCustomersFile } from './import-customers.ts';
+import { importEventsFile } from './import-events.ts';
+import { importShipmentsFile } from './import-shipments.ts';
 import { progressBar } from './progress.ts';
 
 const program = new Command();
@@ -192,6 +194,110 @@ Lists (tags, phones, …) are separated by ; or 、. CSV files may be UTF-8 or G
       await closeContext(ctx);
     }
   });
+
+const TRACKING_IMPORT_HELP = `
+Row by row, like a feed: good rows are stored, bad rows (a cell that does not read, a reference
+that matches no shipment) are printed with row and column, written to FILE.errors.csv, and the
+exit code is 1. Running the same file again is safe: rows stored before are duplicates (events)
+or skipped by their references (shipments). Times without a zone are in --tz (default: the
+display time zone setting). CSV files may be UTF-8 or GB18030; Excel: the first worksheet.`;
+
+const EVENTS_HELP = `${TRACKING_IMPORT_HELP}
+
+Columns (Chinese or English): 运单号/tracking number (our number, B/L, booking, AWB or container;
+required), 事件/event (DEPARTED or 离港, 到港, 签收 …; required), 时间/time (required),
+类型/classifier (实际/ACT, 预计/EST, 计划/PLN; default 实际), 地点/location (UN/LOCODE),
+地点名称/location name, 备注/remark, 事件编号/event id, 来源/source.`;
+
+const SHIPMENTS_HELP = `${TRACKING_IMPORT_HELP}
+
+Columns (Chinese or English): 客户/customer (name, id or unified social credit code; required),
+部门/department (code or name; required), 运输方式/mode (海运/空运/陆运/铁路/仓储/配送/报关; required),
+订单号/order no, 分提单号/HBL, 主提单号/MBL, 订舱号/booking, 空运单号/AWB (mod-7 checked),
+集装箱号/containers (ISO 6346 checked; several separated by ; or 、), 客户参考号/customer reference,
+起运港/origin, 目的港/destination (UN/LOCODE), 目的地邮编/destination postcode, 收货人/consignee,
+收货人电话/consignee phone, 件数/pieces, 重量/weight (kg), 体积/volume (m³), 货物描述/cargo,
+特殊处理/special handling, 承诺时限/promised.`;
+
+async function runTrackingImport(
+  kind: 'events' | 'shipments',
+  file: string,
+  options: { errors?: string; tz?: string; source?: string; batch?: number },
+): Promise<void> {
+  const ctx = await createContext();
+  let bar: ReturnType<typeof progressBar> | undefined;
+  try {
+    const common = {
+      errorFile: options.errors,
+      timeZone: options.tz,
+      onProgress: (done: number, total: number) => {
+        bar ??= progressBar('importing', total);
+        bar.update(done, total);
+      },
+    };
+    const result =
+      kind === 'events'
+        ? await importEventsFile(ctx, file, { ...common, source: options.source, batchSize: options.batch })
+        : await importShipmentsFile(ctx, file, common);
+    bar?.stop();
+    if ('counts' in result) {
+      const c = result.counts;
+      console.log(
+        `Events from ${file}: ${c.accepted ?? 0} new, ${c.replaced ?? 0} updated, ${c.retracted ?? 0} withdrawn, ` +
+          `${c.duplicate ?? 0} already stored, ${c.superseded ?? 0} older than stored, ${c.rejected ?? 0} rejected.`,
+      );
+    } else {
+      console.log(
+        `Shipments from ${file}: ${result.created.length} created, ${result.skipped.length} already imported.`,
+      );
+    }
+    if (result.problems.length > 0) {
+      const rows = new Set(result.problems.map((p) => p.row)).size;
+      console.error(`${rows} row(s) with problems in ${file}:`);
+      for (const problem of result.problems.slice(0, 50)) console.error(`  ${formatProblem(problem)}`);
+      if (result.problems.length > 50) console.error(`  … and ${result.problems.length - 50} more`);
+      console.error(`The full report is in ${result.errorFile}.`);
+      process.exitCode = 1;
+    }
+  } catch (error) {
+    bar?.stop();
+    console.error(`Import failed: ${(error as Error).message}`);
+    process.exitCode = 1;
+  } finally {
+    await closeContext(ctx);
+  }
+}
+
+for (const [parent, name] of [
+  [importCommand, 'events'],
+  [program, 'import-events'],
+] as const) {
+  parent
+    .command(`${name} <file>`)
+    .description('import tracking events (milestones) from a .csv or .xlsx file through the ingestion')
+    .option('--errors <file>', 'where to write the problem report (default: FILE.errors.csv)')
+    .option('--tz <zone>', 'time zone of times written without one, e.g. Asia/Shanghai')
+    .option('--source <source>', 'source label of rows without a 来源/source cell', 'csv')
+    .option('--batch <n>', 'events per transaction', (v) => positiveInt(v, '--batch'), 1000)
+    .addHelpText('after', EVENTS_HELP)
+    .action((file: string, options: { errors?: string; tz?: string; source?: string; batch?: number }) =>
+      runTrackingImport('events', file, options),
+    );
+}
+for (const [parent, name] of [
+  [importCommand, 'shipments'],
+  [program, 'import-shipments'],
+] as const) {
+  parent
+    .command(`${name} <file>`)
+    .description('import shipments from a .csv or .xlsx file (row by row, with the same checks as the API)')
+    .option('--errors <file>', 'where to write the problem report (default: FILE.errors.csv)')
+    .option('--tz <zone>', 'time zone of times written without one, e.g. Asia/Shanghai')
+    .addHelpText('after', SHIPMENTS_HELP)
+    .action((file: string, options: { errors?: string; tz?: string }) =>
+      runTrackingImport('shipments', file, options),
+    );
+}
 
 const exportCommand = program.command('export').description('export data as CSV or Excel files');
 exportCommand

@@ -1,0 +1,164 @@
+import { rm } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import ExcelJS from 'exceljs';
+import type { Actor } from '../domain/access.ts';
+import { type RowProblem, type Table, eventRows } from '../domain/feeds/tabular.ts';
+import type { IncomingEvent } from '../domain/feeds/types.ts';
+import type { AppContext } from '../server/context.ts';
+import { type ImportProblem, errorFileFor, readSheet, writeProblems } from './import-customers.ts';
+
+/**
+ * `liaison import events FILE.csv|xlsx` — tracking events from a spreadsheet, through the same
+ * ingestion as the API (`ctx.services.tracking.ingest`), in batches.
+ *
+ * Unlike customer files, events are not all-or-nothing: like a feed, a bad row never blocks the
+ * good ones. Every good row is ingested (idempotently — a row imported before is a duplicate and
+ * changes nothing), every bad row (a cell that does not read, or a reference that matches no
+ * shipment) is reported with its row number in FILE.errors.csv, and the exit code is 1 when any
+ * row failed. Fixing the reported rows and running the whole file again is always safe.
+ */
+
+export interface EventImportOptions {
+  /** Where to write the problem report; default FILE.errors.csv. */
+  errorFile?: string;
+  /** Zone of times written without one; default the display time zone setting. */
+  timeZone?: string;
+  /** Source of rows without a 来源/source cell; default `csv`. */
+  source?: string;
+  /** Events per ingestion batch (one transaction each). */
+  batchSize?: number;
+  actor?: Actor;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface EventImportResult {
+  rows: number;
+  /** Outcome counts of the ingested rows (accepted, duplicate, replaced, retracted, superseded, rejected). */
+  counts: Record<string, number>;
+  problems: ImportProblem[];
+  errorFile: string | null;
+}
+
+/**
+ * A CSV or XLSX file as a table of text cells. Excel date cells keep their time of day
+ * (`2026-03-14 09:30:00`, the wall clock as typed; Excel stores no zone).
+ */
+export async function readTable(file: string): Promise<Table> {
+  const ext = extname(file).toLowerCase();
+  if (ext !== '.xlsx') {
+    const sheet = await readSheet(file);
+    return { headers: sheet.headers, rows: sheet.rows.map((r) => ({ row: r.row, cells: r.cells })) };
+  }
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
+    sharedStrings: 'cache',
+    hyperlinks: 'cache',
+    styles: 'cache',
+    worksheets: 'emit',
+  });
+  let headers: string[] | null = null;
+  const rows: Table['rows'] = [];
+  for await (const worksheet of reader) {
+    for await (const row of worksheet as AsyncIterable<ExcelJS.Row>) {
+      const cells = (row.values as unknown[]).slice(1).map(cellText);
+      if (!headers) {
+        headers = cells.map((c) => c.trim());
+        continue;
+      }
+      rows.push({ row: row.number, cells });
+    }
+    break; // the first worksheet only
+  }
+  return { headers: headers ?? [], rows };
+}
+
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value instanceof Date) {
+    // ExcelJS gives the cell's wall-clock time as if it were UTC.
+    const iso = value.toISOString();
+    return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+  }
+  if (typeof value === 'object') {
+    const v = value as Record<string, unknown>;
+    if (Array.isArray(v.richText)) return v.richText.map((r: { text: string }) => r.text).join('');
+    if ('result' in v) return cellText(v.result);
+    if (typeof v.text === 'string') return v.text;
+    if (typeof v.error === 'string') return v.error;
+  }
+  return String(value);
+}
+
+export const toImportProblem = (p: RowProblem): ImportProblem => ({
+  row: p.row,
+  column: p.column,
+  value: p.value,
+  message: p.message,
+});
+
+export async function importEventsFile(
+  ctx: AppContext,
+  file: string,
+  options: EventImportOptions = {},
+): Promise<EventImportResult> {
+  const errorFile = options.errorFile ?? errorFileFor(file);
+  const counts: Record<string, number> = {};
+  let table: Table;
+  try {
+    table = await readTable(file);
+  } catch (error) {
+    const problems = [{ row: 0, column: '', value: '', message: (error as Error).message }];
+    await writeProblems(errorFile, problems);
+    return { rows: 0, counts, problems, errorFile };
+  }
+  const timeZone = options.timeZone ?? (await ctx.services.settings.displayTimeZone());
+  const parsed = eventRows(table, { timeZone, source: options.source });
+  if (parsed.headerProblems.length > 0) {
+    const problems = parsed.headerProblems.map(toImportProblem);
+    await writeProblems(errorFile, problems);
+    return { rows: table.rows.length, counts, problems, errorFile };
+  }
+  const problems: ImportProblem[] = [];
+  const good: { row: number; event: IncomingEvent; reference: string }[] = [];
+  for (const r of parsed.rows) {
+    if (r.ok) good.push({ row: r.row, event: r.value, reference: r.value.shipmentRef ?? '' });
+    else problems.push(...r.problems.map(toImportProblem));
+  }
+  const actor = options.actor ?? ctx.services.auth.systemActor();
+  const batchSize = options.batchSize ?? 1000;
+  const name = basename(file);
+  const headers = table.headers;
+  const cellsOf = new Map(table.rows.map((r) => [r.row, r.cells]));
+  options.onProgress?.(0, good.length);
+  for (let i = 0; i < good.length; i += batchSize) {
+    const batch = good.slice(i, i + batchSize);
+    // The row as read is the event's raw payload, like a feed message.
+    const raw = batch.map((g) => ({
+      file: name,
+      row: g.row,
+      cells: Object.fromEntries(headers.map((h, j) => [h, cellsOf.get(g.row)?.[j] ?? ''])),
+    }));
+    const answer = await ctx.services.tracking.ingest(
+      actor,
+      batch.map((g) => g.event),
+      { raw, via: 'csv' },
+    );
+    for (const result of answer.results) {
+      counts[result.outcome] = (counts[result.outcome] ?? 0) + 1;
+      if (result.outcome === 'rejected') {
+        const g = batch[result.index]!;
+        problems.push({ row: g.row, column: '', value: g.reference, message: result.reason ?? 'rejected' });
+      }
+    }
+    options.onProgress?.(Math.min(i + batchSize, good.length), good.length);
+  }
+  problems.sort((a, b) => a.row - b.row);
+  if (problems.length > 0) {
+    await writeProblems(errorFile, problems);
+    return { rows: parsed.rows.length, counts, problems, errorFile };
+  }
+  // A report from an earlier run no longer describes the file.
+  await rm(errorFile, { force: true });
+  return { rows: parsed.rows.length, counts, problems: [], errorFile: null };
+}
