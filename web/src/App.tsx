@@ -29,6 +29,7 @@ import { ReviewQueuePage } from './pages/customers/ReviewQueuePage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { PortalPage } from './pages/PortalPage';
+import { PortalShipmentLink } from './pages/portal/PortalShipmentLink';
 import { TodayPage } from './pages/TodayPage';
 import { TrackPage } from './pages/track/TrackPage';
 import { NotificationEndpointsPage } from './pages/admin/tracking/NotificationEndpointsPage';
@@ -122,6 +123,9 @@ export function App() {
                   }
                 >
                   <Route path="/portal" element={<PortalPage />} />
+                  {/* Notices link a shipment as /portal/shipments/:id. */}
+                  <Route path="/portal/shipments" element={<PortalShipmentLink />} />
+                  <Route path="/portal/shipments/:id" element={<PortalShipmentLink />} />
                   <Route
                     path="/"
                     element={
