@@ -10,7 +10,7 @@ import { outboundMessages } from '../../src/modules/outbound/tables.ts';
 import { shipments } from '../../src/modules/shipments/tables.ts';
 import { trackingEvents } from '../../src/modules/tracking/tables.ts';
 import { type CustomerRow, createCustomer, createDepartment, portalUser } from '../support/factories.ts';
-import { type Client, type TestApp, startTestApp } from '../support/harness.ts';
+import { type Client, type Response, type TestApp, startTestApp } from '../support/harness.ts';
 
 let t: TestApp;
 let customerA: CustomerRow;
@@ -179,7 +179,7 @@ describe('GET /v2/events', () => {
   it('filters by event type and type codes (lists OR, filters AND)', async () => {
     const get = async (q: string) => eventIds((await t.admin.get(`/v2/events?${q}`)).body);
     expect(await get('eventType=SHIPMENT')).toEqual(named('booked', 'issued'));
-    expect(await get('eventType=SHIPMENT,TRANSPORT&customerId=' + customerB.id)).toEqual(named('bArrived'));
+    expect(await get(`eventType=SHIPMENT,TRANSPORT&customerId=${customerB.id}`)).toEqual(named('bArrived'));
     expect(await get('transportEventTypeCode=DEPA')).toEqual(named('departed', 'airDeparted'));
     expect(await get('equipmentEventTypeCode=GTIN,LOAD')).toEqual(named('gateIn', 'loaded'));
     expect(await get('shipmentEventTypeCode=ISSU&documentTypeCode=TRD')).toEqual(named('issued'));
@@ -234,14 +234,14 @@ describe('GET /v2/events', () => {
     let pages = 0;
     let firstLink: string | null = null;
     while (url) {
-      const r = await t.admin.get(url);
+      const r: Response = await t.admin.get(url);
       expect(r.status).toBe(200);
       expect(r.body.length).toBeLessThanOrEqual(3);
       expect(r.headers.get('current-page')).toMatch(/^http:\/\/.+\/v2\/events\?cursor=/);
       if (pages > 0) firstLink = r.headers.get('first-page');
       else expect(r.headers.get('first-page')).toBeNull();
       seen.push(...eventIds(r.body));
-      const next = r.headers.get('next-page');
+      const next: string | null = r.headers.get('next-page');
       url = next ? new URL(next).pathname + new URL(next).search : null;
       pages += 1;
     }
@@ -253,16 +253,16 @@ describe('GET /v2/events', () => {
     const equipment: string[] = [];
     let next: string | null = '/v2/events?eventType=EQUIPMENT&limit=1';
     while (next) {
-      const r = await portalA.get(next);
+      const r: Response = await portalA.get(next);
       equipment.push(...eventIds(r.body));
-      const link = r.headers.get('next-page');
+      const link: string | null = r.headers.get('next-page');
       next = link ? new URL(link).pathname + new URL(link).search : null;
     }
     expect(equipment).toEqual(named('gateIn', 'loaded', 'airDelivered'));
   });
 
   it('a replaced event moves to the end of the feed, where a poller finds it again', async () => {
-    const r1 = await t.admin.get('/v2/events?customerId=' + customerB.id);
+    const r1 = await t.admin.get(`/v2/events?customerId=${customerB.id}`);
     const last = r1.headers.get('current-page');
     expect(eventIds(r1.body)).toEqual(named('bArrived'));
     await t.ctx.db
