@@ -15,6 +15,7 @@ import {
 } from '../support/factories.ts';
 import type { Client, TestApp } from '../support/harness.ts';
 import { startTestApp } from '../support/harness.ts';
+import { startReceiver } from '../support/receiver.ts';
 import { createShipment } from '../support/shipment-factories.ts';
 
 /**
@@ -253,6 +254,41 @@ describe('event-based exceptions', () => {
     // The same damage sent again raises nothing new.
     await send(shipment.id, [{ code: 'DAMAGED', time: at(-8) }]);
     expect(await exceptionsOf(shipment.id)).toHaveLength(4);
+  });
+
+  it('calls the customer’s webhook once per exception, signed', async () => {
+    const receiver = await startReceiver();
+    try {
+      const customer = await createCustomer(t, { ownerId: owner.user.id });
+      const endpoint = await t.admin.post('/api/notification-endpoints', {
+        kind: 'webhook',
+        name: 'ERP',
+        url: receiver.url('/hooks/liaison'),
+        secret: 'a-very-secret-signing-key',
+        topics: ['shipment.exception'],
+        customerId: customer.id,
+      });
+      expect(endpoint.status, JSON.stringify(endpoint.body)).toBe(201);
+      const shipment = await createShipment(t, { customerId: customer.id, departmentId: org.airExport.id });
+      await send(shipment.id, [{ code: 'LOST', time: at(-2) }]);
+      await send(shipment.id, [{ code: 'LOST', time: at(-1) }]);
+      await t.ctx.services.outbound.deliverDue();
+      const [call] = await receiver.waitFor(1);
+      expect(receiver.requests).toHaveLength(1);
+      expect(call.path).toBe('/hooks/liaison');
+      expect(call.json).toMatchObject({ topic: 'shipment.exception', customerId: customer.id });
+      expect(call.json.data.title).toContain(shipment.number);
+      expect(call.json.data).toMatchObject({
+        event: 'shipment.exception',
+        kind: 'lost',
+        shipmentId: shipment.id,
+        shipmentNumber: shipment.number,
+        severity: 'critical',
+      });
+      expect(String(call.headers['x-liaison-signature'])).toMatch(/^sha256=[0-9a-f]{64}$/);
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('tells portal subscribers of the company (in-app) once', async () => {

@@ -356,7 +356,9 @@ export class ExceptionsService {
         severity: row.severity,
         detail: row.detail,
         raisedAt: row.raisedAt.toISOString(),
-        summary: notice.body,
+        // WeCom / DingTalk robots show these as the message (the customer's notice in plain words).
+        title: notice.subject,
+        text: notice.body,
       },
       key,
     );
