@@ -113,6 +113,27 @@ describe('fromIata — FSU text', () => {
     expect(fromIata('', { now })[0]).toMatchObject({ ok: false });
   });
 
+  it('reads a batch of several messages behind a Type B envelope, indexes running on', () => {
+    const results = fromIata(fixture('fsu-batch-typeb.txt'), { now });
+    expect(results.map((r) => r.index)).toEqual([0, 1, 2]);
+    expect(results[0]).toMatchObject({
+      ok: true,
+      event: { shipmentRef: '020-12345675', eventCode: 'DEPARTED' },
+    });
+    expect(results[1]).toMatchObject({
+      ok: true,
+      event: {
+        shipmentRef: '176-87654324',
+        eventCode: 'RECEIVED',
+        eventTime: '2026-03-13T16:00:00+08:00',
+        location: 'CNPVG',
+      },
+    });
+    expect(results[1]!.ok && results[1]!.event.details).toMatchObject({ remark: 'PVG/DEP ON EK9877' });
+    // 176-8765432 mod 7 = 4: the third message's AWB is refused on its own.
+    expect(results[2]).toMatchObject({ ok: false, reason: expect.stringContaining('must be 4') });
+  });
+
   it('takes the year nearest to now (a December status read in January is last year)', () => {
     const body = '020-12345675SINLHR/T10K200\nRCS/30DEC0930/SIN/T10K200';
     const [r] = fromIata(body, { now: new Date('2027-01-03T00:00:00Z') });

@@ -17,8 +17,9 @@ import type { AdapterResult, IncomingEvent } from './types.ts';
  *     RCS/14MAR0930/SIN/T10K200              one or more status lines: 3-letter status code and
  *     DEP/LH0123/14MAR/SINLHR/T10K200/A2330  its fields separated by '/'
  *     DIS/LH0123/15MAR/LHR/MSCA/P2K40        discrepancy: flight, date, station, discrepancy code
- *     /LOOSE PIECES NOT FOUND                continuation line (starts with '/'): free text kept
- *                                            as a remark of the line before
+ *     /LOOSE PIECES NOT FOUND                continuation line (starts with '/', or OSI/ other
+ *                                            service information, OCI/ other customs information):
+ *                                            kept as a remark of the status line before
  *   Fields are recognised by their shape (flight LH0123, date 14MAR or 14MAR0930, airport SIN or
  *   airport pair SINLHR, quantity T10K200, time information A2330/E0610/S0600, carrier LH, 4-letter
  *   discrepancy code) rather than by strict position, because carriers differ in which optional
@@ -324,20 +325,38 @@ function quantityDetails(q: Quantity | undefined): Record<string, unknown> {
 
 const CONSIGNMENT_RE = /^(\d{3})-?(\d{8})([A-Z]{3})([A-Z]{3})(?:\/(.*))?$/;
 
+type Line = { text: string; lineNo: number };
+
+/**
+ * One body may hold several FSU messages, each starting with its FSU/n line (a batch from a
+ * message broker); lines before the first FSU/n line are a Type B envelope (priority and
+ * addresses, origin line) and are skipped. Without any FSU/n line the body is one message.
+ * Result indexes run on across the messages.
+ */
 function fromFsu(body: string, options: IataOptions): AdapterResult[] {
   const lines = body
     .split(/\r\n|\r|\n/)
     .map((text, i) => ({ text: text.trim(), lineNo: i + 1 }))
     .filter((l) => l.text !== '');
+  const starts = lines.flatMap((l, i) => (/^FS[UA](\/\d+)?$/.test(l.text) ? [i] : []));
+  if (starts.length <= 1) return fromFsuMessage(lines.slice(starts[0] ?? 0), body, options, 0);
+  const results: AdapterResult[] = [];
+  starts.forEach((start, n) => {
+    const message = lines.slice(start, starts[n + 1] ?? lines.length);
+    results.push(...fromFsuMessage(message, message.map((l) => l.text).join('\n'), options, results.length));
+  });
+  return results;
+}
+
+function fromFsuMessage(lines: Line[], body: string, options: IataOptions, base: number): AdapterResult[] {
   let cursor = 0;
-  if (lines[0] && /^FSU(\/\d+)?$/.test(lines[0].text)) cursor++;
-  else if (lines[0] && /^FS[AU]\b/.test(lines[0].text)) cursor++;
+  if (lines[0] && /^FS[UA](\/\d+)?$/.test(lines[0].text)) cursor++;
   const awbLine = lines[cursor];
   const m = awbLine ? CONSIGNMENT_RE.exec(awbLine.text) : null;
   if (!awbLine || !m) {
     return [
       {
-        index: 0,
+        index: base,
         ok: false,
         reason: `line ${awbLine?.lineNo ?? 1}: expected the consignment line, e.g. 020-12345675SINLHR/T10K200 (AWB, origin and destination airport, quantity)`,
         raw: body,
@@ -347,7 +366,7 @@ function fromFsu(body: string, options: IataOptions): AdapterResult[] {
   const awbCheck = validateAwbNumber(`${m[1]}${m[2]}`);
   if (!awbCheck.ok) {
     return [
-      { index: 0, ok: false, reason: `line ${awbLine.lineNo}: ${awbCheck.message}`, raw: awbLine.text },
+      { index: base, ok: false, reason: `line ${awbLine.lineNo}: ${awbCheck.message}`, raw: awbLine.text },
     ];
   }
   const consignment: Consignment = { awb: awbCheck.normalized, origin: m[3]!, destination: m[4]! };
@@ -356,7 +375,7 @@ function fromFsu(body: string, options: IataOptions): AdapterResult[] {
     if (!q)
       return [
         {
-          index: 0,
+          index: base,
           ok: false,
           reason: `line ${awbLine.lineNo}: quantity "${m[5]}" is not like T10K200 (T/P/S/D, pieces, K or L and weight)`,
           raw: awbLine.text,
@@ -371,7 +390,7 @@ function fromFsu(body: string, options: IataOptions): AdapterResult[] {
   for (const line of lines.slice(cursor)) {
     if (line.text.startsWith('/') && statusLines.length > 0) {
       statusLines.at(-1)!.remarks.push(line.text.slice(1).trim());
-    } else if (/^OSI\//.test(line.text) && statusLines.length > 0) {
+    } else if (/^(OSI|OCI)\//.test(line.text) && statusLines.length > 0) {
       statusLines.at(-1)!.remarks.push(line.text.slice(4).trim());
     } else {
       statusLines.push({ lineNo: line.lineNo, text: line.text, remarks: [] });
@@ -380,7 +399,7 @@ function fromFsu(body: string, options: IataOptions): AdapterResult[] {
   if (statusLines.length === 0) {
     return [
       {
-        index: 0,
+        index: base,
         ok: false,
         reason: `no status line after the consignment line (expected e.g. RCS/14MAR0930/SIN/T10K200)`,
         raw: body,
@@ -389,7 +408,8 @@ function fromFsu(body: string, options: IataOptions): AdapterResult[] {
   }
   const now = options.now ?? new Date();
   const source = options.source ?? 'iata';
-  return statusLines.map((line, index) => {
+  return statusLines.map((line, i) => {
+    const index = base + i;
     const raw = {
       awbLine: awbLine.text,
       line: line.text,
