@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApiError, api } from '../../api/client';
+import { ApiError, api, type Schemas } from '../../api/client';
 
 /**
  * Shipment, tracking, exception and outbound calls (issue 4). The routes are called through a
@@ -95,188 +95,25 @@ export const ENDPOINT_TOPICS = [
   'ticket.updated',
 ];
 
-export interface Shipment {
-  id: string;
-  number: string;
-  customerId: string;
-  customerName?: string | null;
-  contactId: string | null;
-  departmentId: string;
-  departmentName?: string | null;
-  ownerName?: string | null;
-  mode: string;
-  orderNo: string | null;
-  houseBl: string | null;
-  masterBl: string | null;
-  bookingRef: string | null;
-  awb: string | null;
-  containers: string[];
-  customerReference: string | null;
-  origin: string | null;
-  destination: string | null;
-  lane?: string | null;
-  destinationPostcode?: string | null;
-  consigneeName?: string | null;
-  consigneePhone?: string | null;
-  pieces: number | null;
-  weightKg: number | string | null;
-  volumeM3: number | string | null;
-  cargoDescription: string | null;
-  specialHandling: string[];
-  promisedAt: string | null;
-  status: string;
-  statusAt: string | null;
-  statusLocation: string | null;
-  estimatedDeliveryAt: string | null;
-  estimatedArrivalAt: string | null;
-  actualArrivalAt: string | null;
-  deliveredAt: string | null;
-  lastEventAt: string | null;
-  openExceptions: number;
-  podSigner: string | null;
-  podSignedAt: string | null;
-  podDocumentId: string | null;
-  podRecordedAt: string | null;
-  cancelledAt: string | null;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
+export type Shipment = Schemas['Shipment'];
 
-export interface TrackingEvent {
-  id?: string;
-  shipmentId?: string;
-  eventCode: string;
-  classifier: string;
-  eventTime: string;
-  /** The time as the source wrote it, with its own zone offset. */
-  eventTimeText?: string | null;
-  location?: string | null;
-  locationName?: string | null;
-  source: string;
-  sourceEventId?: string;
-  sourceCode?: string | null;
-  sourceUpdatedAt?: string | null;
-  updatedAt?: string | null;
-  retracted?: boolean;
-  details?: Record<string, unknown> | null;
-  raw?: unknown;
-  receivedAt?: string | null;
-  recordedById?: string | null;
-}
+export type TrackingEvent = Schemas['TrackingEvent'];
 
-export interface TimelineRow {
-  eventCode: string;
-  location: string | null;
-  locationName?: string | null;
-  planned: TrackingEvent | null;
-  estimated: TrackingEvent | null;
-  actual: TrackingEvent[];
-  sortTime: string;
-}
+export type ShipmentEvents = Schemas['ShipmentEvents'];
+export type TimelineRow = ShipmentEvents['timeline'][number];
 
-export interface ShipmentEvents {
-  status: unknown;
-  timeline: TimelineRow[];
-  events: TrackingEvent[];
-}
+export type ShipmentDocument = Schemas['ShipmentDocument'];
 
-export interface ShipmentDocument {
-  id: string;
-  shipmentId: string;
-  kind: string;
-  fileName: string;
-  contentType: string;
-  sizeBytes: number;
-  portalVisible: boolean;
-  uploadedById?: string | null;
-  uploadedByName?: string | null;
-  uploadedAt: string;
-}
+export type ShipmentException = Schemas['ShipmentException'];
 
-export interface ShipmentException {
-  id: string;
-  shipmentId: string;
-  shipmentNumber?: string | null;
-  customerId: string;
-  customerName?: string | null;
-  departmentId?: string | null;
-  kind: string;
-  status: string;
-  severity?: string | null;
-  detail: Record<string, unknown>;
-  raisedAt: string;
-  acknowledgedAt?: string | null;
-  resolvedAt?: string | null;
-  resolution?: string | null;
-  ticketId: string | null;
-  followUpId: string | null;
-  customerNotifiedAt: string | null;
-}
+export type TrackingFeed = Schemas['TrackingFeed'];
 
-export interface TrackingFeed {
-  id: string;
-  name: string;
-  kind: string;
-  source: string;
-  baseUrl: string | null;
-  hasApiKey?: boolean;
-  hasCallbackSecret?: boolean;
-  /** Where the carrier pushes events (signed callbacks). */
-  callbackPath?: string;
-  pollIntervalMinutes: number;
-  pollCursor?: string | null;
-  lastPolledAt: string | null;
-  lastError: string | null;
-  lastResult: Record<string, number> | null;
-  active: boolean;
-  version: number;
-}
+export type NotificationEndpoint = Schemas['NotificationEndpoint'];
 
-export interface NotificationEndpoint {
-  id: string;
-  customerId: string | null;
-  customerName?: string | null;
-  kind: string;
-  name: string;
-  url: string;
-  secret?: string | null;
-  topics: string[];
-  active: boolean;
-  version: number;
-}
+export type OutboundAttempt = Schemas['OutboundAttempt'];
 
-export interface OutboundAttempt {
-  id: string;
-  attempt: number;
-  at: string;
-  ok: boolean;
-  statusCode: number | null;
-  response: string | null;
-  error: string | null;
-  durationMs: number | null;
-}
-
-export interface OutboundMessage {
-  id: string;
-  channel: string;
-  topic: string;
-  customerId: string | null;
-  contactId: string | null;
-  recipient: string;
-  subject: string | null;
-  body: string;
-  refType: string | null;
-  refId: string | null;
-  status: string;
-  suppressedReason: string | null;
-  attempts: number | OutboundAttempt[];
-  attemptList?: OutboundAttempt[];
-  nextAttemptAt: string | null;
-  lastError: string | null;
-  createdAt: string;
-  sentAt: string | null;
-}
+export type OutboundMessage = Schemas['OutboundMessage'];
+export type OutboundMessageDetail = Schemas['OutboundMessageDetail'];
 
 /** A list answer as an array, whether it came as `{items}` or as a bare array. */
 export function itemsOf<T>(data: { items: T[] } | T[] | undefined | null): T[] {

@@ -80,13 +80,14 @@ function EndpointModal({
   const save = useMutation({
     mutationFn: (v: EndpointForm) => {
       const body: Record<string, unknown> = {
-        kind: v.kind,
         name: v.name.trim(),
         url: v.url.trim(),
         topics: v.topics,
         customerId: v.customerId ?? null,
         active: v.active,
       };
+      // The kind is set once.
+      if (!endpoint) body.kind = v.kind;
       // An empty secret on edit keeps the stored one.
       if (v.secret?.trim()) body.secret = v.secret.trim();
       else if (!endpoint) body.secret = null;
@@ -128,6 +129,7 @@ function EndpointModal({
       <Form<EndpointForm> form={form} layout="vertical" onFinish={(v) => save.mutate(v)}>
         <Form.Item name="kind" label={t('shipments.endpoints.kind')} rules={required}>
           <Select
+            disabled={!!endpoint}
             options={ENDPOINT_KINDS.map((k) => ({ value: k, label: t(`shipments.endpointKind.${k}`) }))}
           />
         </Form.Item>
@@ -148,10 +150,11 @@ function EndpointModal({
         <Form.Item
           name="secret"
           label={t('shipments.endpoints.secret')}
+          rules={[{ min: 16, message: t('shipments.endpoints.secretLength') }]}
           extra={
             <>
               {t(`shipments.endpoints.secretHint.${kind ?? 'webhook'}`)}
-              {endpoint ? ` ${t('shipments.feeds.keepSecret')}` : ''}
+              {endpoint?.secretSet ? ` ${t('shipments.feeds.keepSecret')}` : ''}
             </>
           }
         >

@@ -9,6 +9,7 @@ import {
   OUTBOUND_CHANNELS,
   type OutboundAttempt,
   type OutboundMessage,
+  type OutboundMessageDetail,
   type Page,
   shipApi,
 } from '../../../components/shipments/api';
@@ -23,12 +24,6 @@ const STATUS_COLORS: Record<string, string> = {
   suppressed: 'purple',
 };
 
-function attemptsOf(message: OutboundMessage | undefined): OutboundAttempt[] {
-  if (!message) return [];
-  if (Array.isArray(message.attempts)) return message.attempts;
-  return message.attemptList ?? [];
-}
-
 /** One message: its text and every delivery attempt; a failed one can be sent again. */
 function MessageDetail({ id }: { id: string }) {
   const { t } = useTranslation();
@@ -36,7 +31,7 @@ function MessageDetail({ id }: { id: string }) {
   const queryClient = useQueryClient();
   const detail = useQuery({
     queryKey: ['outbound', 'one', id],
-    queryFn: () => shipApi.get<OutboundMessage>(`/api/outbound-messages/${id}`),
+    queryFn: () => shipApi.get<OutboundMessageDetail>(`/api/outbound-messages/${id}`),
   });
   const retry = useMutation({
     mutationFn: () => shipApi.post(`/api/outbound-messages/${id}/retry`, {}),
@@ -74,7 +69,7 @@ function MessageDetail({ id }: { id: string }) {
         rowKey={(a) => a.id ?? String(a.attempt)}
         size="small"
         pagination={false}
-        dataSource={attemptsOf(m)}
+        dataSource={m.attempts}
         locale={{ emptyText: t('shipments.outbound.noAttempts') }}
         columns={[
           { title: '#', dataIndex: 'attempt', width: 50 },
@@ -226,7 +221,7 @@ export function OutboundLogPage() {
               title: t('shipments.outbound.attempts'),
               key: 'attempts',
               width: 80,
-              render: (_: unknown, m) => (Array.isArray(m.attempts) ? m.attempts.length : m.attempts),
+              dataIndex: 'attempts',
             },
             {
               title: t('shipments.outbound.sentAt'),

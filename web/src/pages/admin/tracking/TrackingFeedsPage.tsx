@@ -327,7 +327,7 @@ export function TrackingFeedsPage() {
                         key={key}
                         color={key === 'rejected' && value ? 'red' : key === 'accepted' ? 'green' : undefined}
                       >
-                        {t(`shipments.outcome.${key}`, { defaultValue: key })} {value}
+                        {t(`shipments.outcome.${key}`, { defaultValue: key })} {String(value)}
                       </Tag>
                     ))}
                   </Space>
