@@ -9627,6 +9627,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["ShipmentDocument"][];
+                            nextCursor: string | null;
                         };
                     };
                 };
@@ -13082,6 +13083,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["ShipmentDocument"][];
+                            nextCursor: string | null;
                         };
                     };
                 };
