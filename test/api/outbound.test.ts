@@ -329,6 +329,59 @@ describe('machine endpoints', () => {
     }
   });
 
+  it('records a receiver that does not answer in time as a failed attempt to retry', async () => {
+    const customer = await createCustomer(t, { ownerId });
+    const hook = await endpoint({
+      kind: 'webhook',
+      customerId: customer.id,
+      secret: 'whsec_slowslowslowslow',
+    });
+    receiver.plan({ status: 200, delayMs: 1500 });
+    const key = `slow-${uuidv7()}`;
+    await t.ctx.services.outbound.notifyEndpoints(t.ctx.db, customer.id, 'shipment.eta', {}, key);
+    const [row] = await t.ctx.db
+      .select()
+      .from(outboundMessages)
+      .where(eq(outboundMessages.dedupeKey, `${key}:${hook.id}`));
+    const service = t.ctx.services.outbound;
+    service.httpTimeoutMs = 300;
+    try {
+      await service.deliverMessage(row.id);
+    } finally {
+      service.httpTimeoutMs = 10_000;
+    }
+    const slow = await message(row.id);
+    expect(slow.status).toBe('retrying');
+    expect(slow.attempts[0]).toMatchObject({ ok: false, statusCode: null, error: 'no answer within 0.3 s' });
+    expect(slow.attempts[0].durationMs).toBeGreaterThanOrEqual(250);
+    // Out of the way of the later tests' planned answers.
+    await t.ctx.db
+      .update(outboundMessages)
+      .set({ status: 'failed', nextAttemptAt: null })
+      .where(eq(outboundMessages.id, row.id));
+  });
+
+  it('fails at once, without retries, when the endpoint was deleted', async () => {
+    const customer = await createCustomer(t, { ownerId });
+    const hook = await endpoint({
+      kind: 'webhook',
+      customerId: customer.id,
+      secret: 'whsec_gonegonegonegone',
+    });
+    const key = `gone-${uuidv7()}`;
+    await t.ctx.services.outbound.notifyEndpoints(t.ctx.db, customer.id, 'shipment.eta', {}, key);
+    await t.ctx.db.delete(notificationEndpoints).where(eq(notificationEndpoints.id, hook.id));
+    const [row] = await t.ctx.db
+      .select()
+      .from(outboundMessages)
+      .where(eq(outboundMessages.dedupeKey, `${key}:${hook.id}`));
+    await t.ctx.services.outbound.deliverMessage(row.id);
+    const gone = await message(row.id);
+    expect(gone.status).toBe('failed');
+    expect(gone.attempts).toHaveLength(1);
+    expect(gone.lastError).toMatch(/deleted/);
+  });
+
   it('sends WeCom markdown and checks errcode', async () => {
     const { customer, contact } = await customerWithContact({ preferredChannel: 'wechat' });
     const robot = await endpoint({

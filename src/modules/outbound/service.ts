@@ -128,6 +128,9 @@ interface Outcome {
 
 /** The notification layer: email (SMTP), signed webhooks, WeCom / DingTalk robots; opt-outs, caps, attempts. */
 export class OutboundService {
+  /** Every HTTP delivery gives up after this long (tests shorten it). */
+  httpTimeoutMs = HTTP_TIMEOUT_MS;
+
   constructor(private readonly ctx: AppContext) {}
 
   // -------------------------------------------------------------------------------------------
@@ -531,27 +534,34 @@ export class OutboundService {
           'X-Liaison-Delivery': message.id,
         };
         if (endpoint.secret) headers['X-Liaison-Signature'] = signBody(endpoint.secret, message.body);
-        return postJson(endpoint.url, message.body, headers);
+        return postJson(endpoint.url, message.body, headers, this.httpTimeoutMs);
       }
       case 'dcsa_callback': {
         if (!message.endpointId) return gone('no subscription');
         const secret = await this.ctx.services.dcsa.signingSecret(message.endpointId);
         if (!secret) return gone('the subscription was deleted');
-        return postJson(message.recipient, message.body, {
-          'Notification-Signature': signBody(dcsaKeyBytes(secret), message.body),
-          'API-Version': '2.2.0',
-        });
+        return postJson(
+          message.recipient,
+          message.body,
+          {
+            'Notification-Signature': signBody(dcsaKeyBytes(secret), message.body),
+            'API-Version': '2.2.0',
+          },
+          this.httpTimeoutMs,
+        );
       }
       case 'wecom': {
         const endpoint = await this.endpointFor(message);
         if (!endpoint) return gone('the robot was deleted or deactivated');
-        return robotAnswer(await postJson(endpoint.url, JSON.stringify(message.payload), {}));
+        return robotAnswer(
+          await postJson(endpoint.url, JSON.stringify(message.payload), {}, this.httpTimeoutMs),
+        );
       }
       case 'dingtalk': {
         const endpoint = await this.endpointFor(message);
         if (!endpoint) return gone('the robot was deleted or deactivated');
         const url = dingTalkSignedUrl(endpoint.url, endpoint.secret, this.ctx.now().getTime());
-        return robotAnswer(await postJson(url, JSON.stringify(message.payload), {}));
+        return robotAnswer(await postJson(url, JSON.stringify(message.payload), {}, this.httpTimeoutMs));
       }
       default:
         return gone(`unknown channel ${String(message.channel)}`);
@@ -916,7 +926,12 @@ function gone(error: string): Outcome {
 }
 
 /** One JSON POST with a 10 s timeout; 2xx is success. */
-async function postJson(url: string, body: string, headers: Record<string, string>): Promise<Outcome> {
+async function postJson(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<Outcome> {
   try {
     const response = await fetch(url, {
       method: 'POST',
@@ -926,7 +941,7 @@ async function postJson(url: string, body: string, headers: Record<string, strin
         ...headers,
       },
       body,
-      signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+      signal: AbortSignal.timeout(timeoutMs),
       redirect: 'manual',
     });
     const text = shortResponse(await response.text().catch(() => ''));
@@ -943,7 +958,7 @@ async function postJson(url: string, body: string, headers: Record<string, strin
       ok: false,
       statusCode: null,
       response: null,
-      error: timedOut ? `no answer within ${HTTP_TIMEOUT_MS / 1000} s` : errorText(error),
+      error: timedOut ? `no answer within ${timeoutMs / 1000} s` : errorText(error),
     };
   }
 }
