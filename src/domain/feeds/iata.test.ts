@@ -140,6 +140,14 @@ describe('fromIata — FSU text', () => {
     expect(r!.ok && r!.event.eventTime).toBe('2026-12-30T09:30:00+08:00');
   });
 
+  it('places an actual status in the past and a plan near now when inferring the year', () => {
+    const november = { now: new Date('2026-11-23T00:00:00Z') };
+    const [rcs] = fromIata('020-12345675SINLHR/T10K200\nRCS/14MAR0930/SIN/T10K200', november);
+    expect(rcs!.ok && rcs!.event.eventTime).toBe('2026-03-14T09:30:00+08:00');
+    const [bkd] = fromIata('020-12345675SINLHR/T10K200\nBKD/LH9783/02JAN/SINLHR/T10K200/S2330', november);
+    expect(bkd!.ok && bkd!.event.eventTime).toBe('2027-01-02T23:30:00+08:00');
+  });
+
   it('applies daylight saving time of the station', () => {
     expect(localToZonedIso('Europe/London', 2026, 7, 1, 12, 0)).toBe('2026-07-01T12:00:00+01:00');
     expect(localToZonedIso('Europe/London', 2026, 1, 1, 12, 0)).toBe('2026-01-01T12:00:00+00:00');

@@ -34,8 +34,8 @@ import type { AdapterResult, IncomingEvent } from './types.ts';
  *
  * TIME ZONES — an honest note. FSU dates and times (14MAR0930) are LOCAL time of the station that
  * reports them and carry neither a year nor a zone. This adapter:
- * - takes the year that puts the date nearest to `options.now` (a status is reported within days
- *   of happening, so within ±6 months is unambiguous);
+ * - takes the year from `options.now` (pass the server clock): an actual status is the latest such
+ *   date not after now (+2 days of slack), a plan or estimate the date nearest to now;
  * - takes the zone from STATIONS below, a small airport table (IATA code → UN/LOCODE + IANA zone,
  *   daylight saving applied by Intl). A station not in the table cannot be placed in time: the
  *   status line is REJECTED naming the station, instead of guessing UTC. XFSU date-times that carry
@@ -242,12 +242,22 @@ export function localToZonedIso(
   return `${pad(year, 4)}-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(minute)}:${pad(second)}${formatOffset(offset)}`;
 }
 
-/** The year that puts day/month nearest to `now` (statuses are reported within days of happening). */
-function nearestYear(month: number, day: number, now: Date): number {
+/**
+ * The year of an FSU day/month. An actual status has happened: the latest year that does not put
+ * it more than two days after `now` (a status from March read in November is this March, not next
+ * March). A plan or estimate: the year that puts it nearest to `now`.
+ */
+function inferYear(month: number, day: number, now: Date, actual: boolean): number {
   const y = now.getUTCFullYear();
+  const candidates = [y + 1, y, y - 1];
+  if (actual) {
+    const limit = now.getTime() + 2 * 86_400_000;
+    const past = candidates.find((c) => Date.UTC(c, month - 1, day) <= limit);
+    if (past !== undefined) return past;
+  }
   let best = y;
   let bestDistance = Number.POSITIVE_INFINITY;
-  for (const candidate of [y - 1, y, y + 1]) {
+  for (const candidate of candidates) {
     const distance = Math.abs(Date.UTC(candidate, month - 1, day) - now.getTime());
     if (distance < bestDistance) {
       best = candidate;
@@ -566,7 +576,7 @@ function parseStatusLine(
     details.timeIndicator = info.kind;
   }
   if (hour === undefined) details.timePrecision = 'day';
-  const year = nearestYear(parsed.date.month, parsed.date.day, now);
+  const year = inferYear(parsed.date.month, parsed.date.day, now, classifier === 'ACT');
   if (!validDay(year, parsed.date.month, parsed.date.day))
     return `${code}: ${parsed.date.text} is not a date (day ${parsed.date.day} of ${MONTHS[parsed.date.month - 1]})`;
   const local = new Date(Date.UTC(year, parsed.date.month - 1, parsed.date.day + dayShift));
