@@ -404,6 +404,16 @@ describe('handling', () => {
     expect(byShipment.body.items.map((x: any) => x.id)).toEqual([first.body.id]);
     expect((await owner.post(path, { type: 'claim' })).status).toBe(400);
   });
+
+  it('a double click opens one ticket', async () => {
+    const { shipment, exception } = await delayed();
+    const path = `/api/shipment-exceptions/${exception.id}/ticket`;
+    const answers = await Promise.all([owner.post(path), owner.post(path), org.supervisor.post(path)]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 201]);
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+    const byShipment = await t.admin.get(`/api/tickets?view=all&shipmentId=${shipment.id}`);
+    expect(byShipment.body.items).toHaveLength(1);
+  });
 });
 
 describe('tickets about a shipment', () => {

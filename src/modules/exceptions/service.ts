@@ -74,6 +74,12 @@ export interface ExceptionFilter {
   cursor?: string;
 }
 
+export interface OpenedTicket {
+  ticket: Awaited<ReturnType<AppContext['services']['tickets']['get']>>;
+  /** False when the exception had its ticket already (a second click). */
+  created: boolean;
+}
+
 const owner = alias(users, 'exception_owner');
 const SWEEP_BATCH = 200;
 
@@ -83,6 +89,8 @@ function severityOfTicket(severity: string): 'low' | 'normal' | 'high' | 'critic
 
 /** Shipment exceptions: the rule engine, owner alerts, proactive customer notices, one-click tickets. */
 export class ExceptionsService {
+  private readonly ticketTurns = new Map<string, Promise<void>>();
+
   constructor(private readonly ctx: AppContext) {}
 
   // ------------------------------------------------------------------------------------ engine
@@ -673,7 +681,29 @@ export class ExceptionsService {
     actor: Actor,
     id: string,
     input: { type?: 'complaint' | 'inquiry' },
-  ): Promise<{ ticket: Awaited<ReturnType<AppContext['services']['tickets']['get']>>; created: boolean }> {
+  ): Promise<OpenedTicket> {
+    // Clicks on one exception take turns in this process, so a double click opens one ticket. (Two
+    // server processes clicking at the same instant could still open two; the exception links the
+    // first and both answers name it.)
+    const previous = this.ticketTurns.get(id) ?? Promise.resolve();
+    const run = previous.then(() => this.openTicketNow(actor, id, input));
+    const turn = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.ticketTurns.set(id, turn);
+    try {
+      return await run;
+    } finally {
+      if (this.ticketTurns.get(id) === turn) this.ticketTurns.delete(id);
+    }
+  }
+
+  private async openTicketNow(
+    actor: Actor,
+    id: string,
+    input: { type?: 'complaint' | 'inquiry' },
+  ): Promise<OpenedTicket> {
     const view = await this.requireReadable(actor, id);
     if (view.ticketId) {
       return { ticket: await this.ctx.services.tickets.get(actor, view.ticketId), created: false };
