@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MilestoneEvent, currentStatus } from '../../src/domain/milestones.ts';
 import { auditLog } from '../../src/modules/audit/tables.ts';
 import { notifications } from '../../src/modules/notifications/tables.ts';
+import { outboundMessages } from '../../src/modules/outbound/tables.ts';
 import { shipmentDocuments } from '../../src/modules/shipments/tables.ts';
 import {
   type CustomerRow,
@@ -259,8 +260,7 @@ describe('POD', () => {
     expect((await portal.get(`/api/portal/shipments/${s.id}/documents`)).body.items).toHaveLength(1);
   });
 
-  it('adds an actual DELIVERED milestone through tracking when the tracking service supports it', async () => {
-    const tracking = t.ctx.services.tracking as unknown as { addManualEvent?: unknown };
+  it('adds an actual DELIVERED milestone (source pod) through tracking', async () => {
     const s = await createShipment(t, { customerId: customer.id, departmentId: org.seaImport.id });
     const response = await upload(
       org.supervisor,
@@ -269,10 +269,15 @@ describe('POD', () => {
       { name: 'pod.pdf', content: PDF },
     );
     expect(response.status).toBe(201);
-    if (typeof tracking.addManualEvent !== 'function') return;
-    const view = (await org.agent.get(`/api/shipments/${s.id}`)).body;
-    expect(view.status).toBe('delivered');
-    expect(view.deliveredAt).toBe('2026-11-20T08:00:00.000Z');
+    expect(response.body.status).toBe('delivered');
+    expect(response.body.deliveredAt).toBe('2026-11-20T08:00:00.000Z');
+    const events = await org.agent.get(`/api/shipments/${s.id}/events`);
+    expect(events.status).toBe(200);
+    expect(events.body.events).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ eventCode: 'DELIVERED', classifier: 'ACT', source: 'pod' }),
+      ]),
+    );
   });
 });
 
@@ -366,6 +371,12 @@ describe('subscriptions', () => {
       channels: ['inapp'],
       topics: ['milestones'],
     });
+    const mailer = await portalUser(t, customer.id);
+    await mailer.post('/api/portal/shipment-subscriptions', {
+      shipmentId: s.id,
+      channels: ['email'],
+      topics: ['delivery'],
+    });
     const events = [event({ eventCode: 'DEPARTED' })];
     const apply = () =>
       t.ctx.db.transaction((tx) =>
@@ -383,6 +394,12 @@ describe('subscriptions', () => {
           .where(and(eq(notifications.userId, client.user.id), eq(notifications.refId, s.id)))
       ).map((n) => n.kind);
     expect((await noticesOf(watcher)).sort()).toEqual(['shipment.delivered', 'shipment.milestone']);
+    // e-mail subscribers get one queued e-mail per milestone
+    const mails = await t.ctx.db
+      .select({ recipient: outboundMessages.recipient, topic: outboundMessages.topic })
+      .from(outboundMessages)
+      .where(and(eq(outboundMessages.refId, s.id), eq(outboundMessages.channel, 'email')));
+    expect(mails).toEqual([{ recipient: mailer.user.email, topic: 'shipment.delivered' }]);
     expect(await noticesOf(subscriber)).toEqual(['shipment.delivered']);
     const bell = await watcher.get('/api/notifications');
     expect(bell.body.items.some((n: any) => n.title.includes(s.number))).toBe(true);

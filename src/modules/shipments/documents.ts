@@ -112,14 +112,14 @@ export class ShipmentDocuments {
   }
 
   /** Portal users see only documents meant for them; staff see all. */
-  async list(actor: Actor, shipmentId: string): Promise<{ items: DocumentView[] }> {
+  async list(actor: Actor, shipmentId: string): Promise<{ items: DocumentView[]; nextCursor: null }> {
     await this.shipments.requireReadable(actor, shipmentId);
     const conditions = [eq(shipmentDocuments.shipmentId, shipmentId)];
     if (!isStaff(actor)) conditions.push(eq(shipmentDocuments.portalVisible, true));
     const items = await this.select()
       .where(and(...conditions))
       .orderBy(desc(shipmentDocuments.uploadedAt), desc(shipmentDocuments.id));
-    return { items };
+    return { items, nextCursor: null };
   }
 
   async content(actor: Actor, shipmentId: string, documentId: string): Promise<DocumentRow> {
@@ -303,26 +303,11 @@ export class ShipmentDocuments {
   }
 
   private async addDeliveredMilestone(actor: Actor, shipmentId: string, eventTime: string): Promise<void> {
-    const tracking = this.ctx.services.tracking as unknown as {
-      addManualEvent?: (
-        actor: Actor,
-        shipmentId: string,
-        input: { eventCode: string; classifier: string; eventTime: string },
-        source?: string,
-      ) => Promise<unknown>;
-    };
-    if (!tracking.addManualEvent) return; // the tracking service is not there yet (issue 4 in progress)
-    try {
-      await tracking.addManualEvent.call(
-        this.ctx.services.tracking,
-        actor,
-        shipmentId,
-        { eventCode: 'DELIVERED', classifier: 'ACT', eventTime },
-        'pod',
-      );
-    } catch (error) {
-      if (error instanceof Error && error.message === 'not implemented yet') return;
-      throw error;
-    }
+    await this.ctx.services.tracking.addManualEvent(
+      actor,
+      shipmentId,
+      { eventCode: 'DELIVERED', classifier: 'ACT', eventTime },
+      'pod',
+    );
   }
 }

@@ -177,7 +177,7 @@ export function shipmentRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           tags: ['portal'],
           summary: 'Documents of one of my company’s shipments (those shared with the customer)',
           params: IdParams,
-          response: { 200: Type.Object({ items: Type.Array(DocumentRef) }), ...errorResponses },
+          response: { 200: pageOf(DocumentRef), ...errorResponses },
         },
       },
       async (request) => {
@@ -214,7 +214,7 @@ export function shipmentRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           tags: ['shipments'],
           summary: 'Documents of a shipment, newest first (portal users: shared ones only)',
           params: IdParams,
-          response: { 200: Type.Object({ items: Type.Array(DocumentRef) }), ...errorResponses },
+          response: { 200: pageOf(DocumentRef), ...errorResponses },
         },
       },
       async (request) => service.documents.list(actorOf(request), request.params.id),

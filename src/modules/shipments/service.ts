@@ -66,17 +66,6 @@ export interface ShipmentView extends Omit<Shipment, 'weightKg' | 'volumeM3' | '
   lane: string | null;
 }
 
-/** What the outbound helper's notifyUser takes (issue 4 contract). */
-export interface UserNotice {
-  userId: string;
-  topic: string;
-  subject: string;
-  body: string;
-  refType?: string;
-  refId?: string;
-  dedupeKey: string;
-}
-
 // Merging two customer files moves their shipments and the portal users' subscriptions with them.
 registerCustomerOwnedTable('shipments', shipments, shipments.customerId);
 registerCustomerOwnedTable('shipmentSubscriptions', shipmentSubscriptions, shipmentSubscriptions.customerId);
@@ -650,13 +639,10 @@ export class ShipmentsService {
       `Your shipment ${shipment.number}: ${label.en}${place ? ` at ${place}` : ''}, ${eventTime}.`,
     ].join('\n');
     const topic = code === 'DELIVERED' ? 'shipment.delivered' : 'shipment.milestone';
-    const outbound = this.ctx.services.outbound as unknown as {
-      notifyUser?: (tx: DbOrTx, notice: UserNotice) => Promise<unknown>;
-    };
     for (const [userId, channels] of channelsByUser) {
       const dedupeKey = `shipment:${shipment.id}:${code}:${new Date(eventTime).toISOString()}:${userId}`;
-      if (channels.has('email') && outbound.notifyUser) {
-        await outbound.notifyUser.call(this.ctx.services.outbound, tx, {
+      if (channels.has('email')) {
+        await this.ctx.services.outbound.notifyUser(tx, {
           userId,
           topic,
           subject,
