@@ -5,9 +5,8 @@ import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyNotificationSignature } from '../../src/domain/feeds/signature.ts';
 import { auditLog } from '../../src/modules/audit/tables.ts';
-import { dcsaEventSubscriptions } from '../../src/modules/dcsa/tables.ts';
 import { outboundMessages } from '../../src/modules/outbound/tables.ts';
-import { shipments } from '../../src/modules/shipments/tables.ts';
+import { shipmentReferences, shipments } from '../../src/modules/shipments/tables.ts';
 import { trackingEvents } from '../../src/modules/tracking/tables.ts';
 import { type CustomerRow, createCustomer, createDepartment, portalUser } from '../support/factories.ts';
 import { type Client, type Response, type TestApp, startTestApp } from '../support/harness.ts';
@@ -511,6 +510,70 @@ describe('signed callbacks', () => {
 
     await portalA.delete(`/v2/event-subscriptions/${sub.body.subscriptionID}`);
     await portalB.delete(`/v2/event-subscriptions/${other.body.subscriptionID}`);
-    expect((await t.ctx.db.select().from(dcsaEventSubscriptions)).map((s) => s.callbackUrl)).toEqual([]);
+  });
+
+  it('an event ingested from a carrier feed reaches the subscriber signed; a re-send does not, an update does', async () => {
+    await t.ctx.db
+      .insert(shipmentReferences)
+      .values({ shipmentId: seaA.id, kind: 'house_bl', value: 'LSHB2611001' });
+    const sub = await portalA.post('/v2/event-subscriptions', {
+      callbackUrl: `${baseUrl}/e2e`,
+      secret: SECRET,
+      eventType: ['TRANSPORT'],
+      UNLocationCode: 'NLRTM',
+    });
+    expect(sub.status).toBe(201);
+    const carrierEvent = {
+      eventID: 'c8e3a7f2-54d1-4c2b-9f0e-7a6b5c4d3e2f',
+      eventType: 'TRANSPORT',
+      eventCreatedDateTime: '2026-12-01T06:00:00+01:00',
+      eventClassifierCode: 'EST',
+      eventDateTime: '2026-12-05T08:00:00+01:00',
+      transportEventTypeCode: 'ARRI',
+      transportCall: { transportCallID: 'RTM-1', UNLocationCode: 'NLRTM', modeOfTransport: 'VESSEL' },
+      documentReferences: [{ documentReferenceType: 'TRD', documentReferenceValue: 'LSHB2611001' }],
+    };
+    const path = '/api/tracking-events/dcsa?source=dcsa:MAEU';
+    const first = await t.admin.post(path, [carrierEvent]);
+    expect(first.status).toBe(200);
+    expect(first.body.results[0]).toMatchObject({ outcome: 'accepted', shipmentId: seaA.id });
+    const again = await t.admin.post(path, [carrierEvent]);
+    expect(again.body.results[0].outcome).toBe('duplicate');
+    const updated = await t.admin.post(path, {
+      events: [
+        {
+          ...carrierEvent,
+          eventUpdatedDateTime: '2026-12-02T06:00:00+01:00',
+          eventDateTime: '2026-12-06T09:30:00+01:00',
+        },
+      ],
+    });
+    expect(updated.body.results[0].outcome).toBe('replaced');
+
+    await t.ctx.services.outbound.deliverDue();
+    const calls = received.filter((r) => r.raw.toString().includes('RTM-1'));
+    expect(calls).toHaveLength(2);
+    const bodies = calls.map((c) => JSON.parse(c.raw.toString())[0]);
+    expect(bodies.map((b) => b.eventDateTime)).toEqual([
+      '2026-12-05T08:00:00+01:00',
+      '2026-12-06T09:30:00+01:00',
+    ]);
+    expect(bodies[0]).toMatchObject({
+      eventType: 'TRANSPORT',
+      transportEventTypeCode: 'ARRI',
+      eventClassifierCode: 'EST',
+      transportCall: { UNLocationCode: 'NLRTM', transportCallID: 'RTM-1' },
+    });
+    expect(bodies[0].references).toContainEqual({ referenceType: 'FF', referenceValue: seaA.number });
+    expect(bodies[0].eventID).toBe(bodies[1].eventID);
+    for (const call of calls) {
+      expect(
+        verifyNotificationSignature(call.raw, call.headers['notification-signature'] as string, SECRET),
+      ).toBe(true);
+    }
+    // The subscriber's own poll sees the event once, in its latest version.
+    const polled = await portalA.get('/v2/events?UNLocationCode=NLRTM');
+    expect(polled.body).toEqual([expect.objectContaining({ eventDateTime: '2026-12-06T09:30:00+01:00' })]);
+    await portalA.delete(`/v2/event-subscriptions/${sub.body.subscriptionID}`);
   });
 });
