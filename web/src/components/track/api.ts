@@ -1,4 +1,4 @@
-import { ApiError, api } from '../../api/client';
+import { ApiError, api, type Schemas, unwrap } from '../../api/client';
 
 /**
  * Public tracking and the portal's shipment calls (issue 4), through a loosely typed view of the
@@ -35,109 +35,18 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-export interface PublicMilestone {
-  eventCode: string;
-  classifier: string;
-  /** ISO 8601 with the offset of the place. */
-  time: string;
-  location: string | null;
-  locationName: string | null;
-}
-
-export interface PublicException {
-  kind: string;
-  since: string;
-}
-
+// Shapes from the generated OpenAPI types (npm run gen:api).
+export type PublicMilestone = Schemas['PublicMilestone'];
+export type PublicException = Schemas['PublicException'];
 /** POST /api/track answer: nothing personal, no prices. */
-export interface PublicTrack {
-  number: string;
-  mode: string;
-  origin: string | null;
-  destination: string | null;
-  status: string;
-  promisedAt: string | null;
-  estimatedDeliveryAt: string | null;
-  deliveredAt: string | null;
-  milestones: PublicMilestone[];
-  exceptions: PublicException[];
-}
-
-export interface PortalShipment {
-  id: string;
-  number: string;
-  mode: string;
-  orderNo: string | null;
-  houseBl: string | null;
-  masterBl: string | null;
-  bookingRef: string | null;
-  awb: string | null;
-  containers: string[];
-  customerReference: string | null;
-  origin: string | null;
-  destination: string | null;
-  lane?: string | null;
-  pieces: number | null;
-  weightKg: number | null;
-  volumeM3: number | null;
-  cargoDescription: string | null;
-  specialHandling?: string[];
-  promisedAt: string | null;
-  status: string;
-  statusAt?: string | null;
-  estimatedDeliveryAt: string | null;
-  deliveredAt: string | null;
-  openExceptions: number;
-  podSigner?: string | null;
-  podSignedAt?: string | null;
-  createdAt: string;
-}
-
-/** One stored event as the portal sees it (no raw payload, no retracted events). */
-export interface PortalEvent {
-  id: string;
-  eventCode: string;
-  classifier: string;
-  eventTime: string;
-  eventTimeText?: string;
-  location: string | null;
-  locationName: string | null;
-}
-
-export interface PortalTimelineRow {
-  eventCode: string;
-  location: string | null;
-  planned: PortalEvent | null;
-  estimated: PortalEvent | null;
-  actual: PortalEvent[];
-  sortTime: string;
-}
-
-export interface PortalEvents {
-  /** Event code of the latest actual milestone; null before any. */
-  status: string | null;
-  /** currentStatus(): `exceptions` are the damage/hold/loss/failed-delivery actuals not followed by delivery. */
-  derived?: { exceptions?: PortalEvent[] };
-  timeline: PortalTimelineRow[];
-  events: PortalEvent[];
-}
-
-export interface ShipmentDocument {
-  id: string;
-  kind: string;
-  fileName: string;
-  contentType: string;
-  sizeBytes: number;
-  uploadedAt: string;
-}
-
-export interface ShipmentSubscription {
-  id: string;
-  shipmentId: string | null;
-  channels: string[];
-  topics: string[];
-  createdAt?: string;
-}
+export type PublicTrack = Schemas['PublicTrack'];
+/** A shipment as the portal sees it (no consignee phone). */
+export type PortalShipment = Schemas['Shipment'];
+/** Status, derived state, timeline rows and events (portal: no raw payloads, no retracted events). */
+export type PortalEvents = Schemas['ShipmentEvents'];
+export type PortalTimelineRow = PortalEvents['timeline'][number];
+export type ShipmentDocument = Schemas['ShipmentDocument'];
+export type ShipmentSubscription = Schemas['ShipmentSubscription'];
 
 export const SUBSCRIPTION_CHANNELS = ['email', 'inapp'] as const;
 export const SUBSCRIPTION_TOPICS = ['milestones', 'exceptions', 'delivery'] as const;
@@ -160,8 +69,8 @@ export const PORTAL_STATUSES = [
 
 export const trackApi = {
   /** The public lookup: no login. */
-  track: (number: string, secondFactor: string) =>
-    run<PublicTrack>(raw.POST('/api/track', { body: { number, secondFactor } })),
+  track: (number: string, secondFactor: string): Promise<PublicTrack> =>
+    unwrap(api.POST('/api/track', { body: { number, secondFactor } })),
   shipments: (q: Record<string, unknown>) =>
     run<Page<PortalShipment>>(raw.GET('/api/portal/shipments', { params: { query: query(q) } })),
   shipment: (id: string) => run<PortalShipment>(raw.GET(`/api/portal/shipments/${id}`)),
