@@ -116,16 +116,6 @@ const emptyCounts = (): Record<MergeOutcome, number> => ({
   rejected: 0,
 });
 
-/** Calls another service's method that its owner may not have written yet (issue 4 in progress). */
-async function whenReady<T>(call: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await call();
-  } catch (error) {
-    if (error instanceof Error && error.message === 'not implemented yet') return undefined;
-    throw error;
-  }
-}
-
 const identity = (source: string, sourceEventId: string) => `${source}\u0000${sourceEventId}`;
 
 /** PostgreSQL errors worth retrying the whole batch for: deadlock, serialization failure. */
@@ -542,8 +532,8 @@ export class TrackingService {
           byRef.set(ref, [...hits][0]!);
           continue;
         }
-        const resolved = await whenReady(() => this.ctx.services.shipments.resolveReference(ref, tx));
-        const first = resolved?.[0] ?? (hits.size > 0 ? [...hits].sort()[0] : undefined);
+        const resolved = await this.ctx.services.shipments.resolveReference(ref, tx);
+        const first = resolved[0];
         byRef.set(ref, first ?? null);
       }
       for (const id of byRef.values()) if (id) ids.add(id);
@@ -625,11 +615,10 @@ export class TrackingService {
       for (const row of rows) {
         if (!row.retracted && (!lastEventAt || row.updatedAt > lastEventAt)) lastEventAt = row.updatedAt;
       }
-      await whenReady(() => this.ctx.services.shipments.applyStatus(tx, id, status, lastEventAt));
-      await whenReady(() => this.ctx.services.exceptions.evaluate(tx, id));
+      await this.ctx.services.shipments.applyStatus(tx, id, status, lastEventAt);
+      await this.ctx.services.exceptions.evaluate(tx, id);
     }
-    if (changedEventIds.length > 0)
-      await whenReady(() => this.ctx.services.dcsa.publish(tx, changedEventIds));
+    if (changedEventIds.length > 0) await this.ctx.services.dcsa.publish(tx, changedEventIds);
   }
 
   /** Every stored event of a shipment (retraction tombstones included), in event-time order. */
