@@ -8,7 +8,9 @@ import { type ShipmentException, shipApi } from './api';
 
 /** What the rule saw, in words: delay minutes, silent hours, the event code. */
 export function ExceptionDetail({ exception }: { exception: ShipmentException }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  // The server says it in Chinese; other languages get it built from the rule's numbers.
+  if (i18n.language === 'zh-CN' && exception.summary) return <span>{exception.summary}</span>;
   const d = exception.detail ?? {};
   const parts: string[] = [];
   if (typeof d.delayMinutes === 'number') {

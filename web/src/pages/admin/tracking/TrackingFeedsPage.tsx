@@ -322,14 +322,20 @@ export function TrackingFeedsPage() {
                   </Tooltip>
                 ) : f.lastResult ? (
                   <Space size={4} wrap>
-                    {Object.entries(f.lastResult).map(([key, value]) => (
-                      <Tag
-                        key={key}
-                        color={key === 'rejected' && value ? 'red' : key === 'accepted' ? 'green' : undefined}
-                      >
-                        {t(`shipments.outcome.${key}`, { defaultValue: key })} {String(value)}
-                      </Tag>
-                    ))}
+                    {Object.entries(f.lastResult)
+                      .filter(
+                        ([key, value]) => key === 'accepted' || (typeof value === 'number' && value > 0),
+                      )
+                      .map(([key, value]) => (
+                        <Tag
+                          key={key}
+                          color={
+                            key === 'rejected' && value ? 'red' : key === 'accepted' ? 'green' : undefined
+                          }
+                        >
+                          {t(`shipments.outcome.${key}`, { defaultValue: key })} {String(value)}
+                        </Tag>
+                      ))}
                   </Space>
                 ) : (
                   '—'
@@ -338,7 +344,8 @@ export function TrackingFeedsPage() {
             {
               title: t('common.actions'),
               key: 'actions',
-              width: 200,
+              width: 210,
+              fixed: 'right',
               render: (_: unknown, f) => (
                 <Space size={4}>
                   <Button
