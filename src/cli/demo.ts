@@ -2,6 +2,7 @@ import { and, eq, inArray, like, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { DbOrTx } from '../db/index.ts';
 import { loadDeskDemo } from '../demo/desk.ts';
+import { loadShipmentDemo } from '../demo/shipments.ts';
 import { type DemoCustomer, generateBatches } from '../demo/generator.ts';
 import { CUSTOMERS_PER_AGENT, DEMO_DEPARTMENTS, type DemoUser, demoUsers } from '../demo/organisation.ts';
 import { insertCustomersBulk } from '../modules/customers/bulk.ts';
@@ -418,7 +419,9 @@ export async function loadDemoIfEmpty(ctx: AppContext, print: (line: string) => 
 
 /**
  * The service desk's demo (tickets, work orders, promises, standard answers) over the first few
- * hundred demo customers, once: it does nothing when any ticket exists.
+ * hundred demo customers, and the shipments demo (shipments with milestones fed through the
+ * ingestion, so exceptions and notices are derived), each once: each does nothing when its first
+ * table already has rows.
  */
 export async function loadDeskDemoIfEmpty(
   ctx: AppContext,
@@ -429,6 +432,12 @@ export async function loadDeskDemoIfEmpty(
   if (desk) {
     print(
       `Service desk demo: ${desk.tickets} tickets, ${desk.workOrders} work orders, ${desk.commitments} commitments, ${desk.followUps} follow-up visits, ${desk.articles} standard answers, ${desk.templates} templates in ${(desk.ms / 1000).toFixed(1)} s.`,
+    );
+  }
+  const cargo = await loadShipmentDemo(ctx, { seed });
+  if (cargo) {
+    print(
+      `Shipments demo: ${cargo.shipments} shipments, ${cargo.events} milestone events, ${cargo.exceptions} exceptions in ${(cargo.ms / 1000).toFixed(1)} s.`,
     );
   }
 }

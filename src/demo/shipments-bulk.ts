@@ -22,7 +22,7 @@ export const BENCH_MILESTONES = [
 ] as const;
 export const EVENTS_PER_SHIPMENT = BENCH_MILESTONES.length + 1;
 
-const MODES = ['sea', 'air', 'road', 'rail'];
+/** Transit days of the modes sea, air, road, rail (shipment n has mode n % 4). */
 const TRANSIT_DAYS = [30, 4, 3, 18];
 
 /** The tracking number and second factors of bench shipment n (what the public lookups send). */
