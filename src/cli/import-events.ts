@@ -1,7 +1,9 @@
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Actor } from '../domain/access.ts';
+import { fromEpcis } from '../domain/feeds/epcis.ts';
+import { fromIata } from '../domain/feeds/iata.ts';
 import { type RowProblem, type Table, eventRows } from '../domain/feeds/tabular.ts';
 import type { IncomingEvent } from '../domain/feeds/types.ts';
 import type { AppContext } from '../server/context.ts';
@@ -16,9 +18,24 @@ import { type ImportProblem, errorFileFor, readSheet, writeProblems } from './im
  * changes nothing), every bad row (a cell that does not read, or a reference that matches no
  * shipment) is reported with its row number in FILE.errors.csv, and the exit code is 1 when any
  * row failed. Fixing the reported rows and running the whole file again is always safe.
+ *
+ * A saved feed message — IATA FSU text / XFSU XML (.fsu, .xml) or an EPCIS 2.0 document (.json,
+ * .jsonld), or any file with --format iata|epcis — goes through its adapter instead of the columns.
  */
 
+export type EventFileFormat = 'table' | 'iata' | 'epcis';
+
+/** The format by extension: .xml/.fsu IATA XFSU/FSU, .json/.jsonld EPCIS, anything else a table. */
+export function formatOf(file: string): EventFileFormat {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.xml' || ext === '.fsu') return 'iata';
+  if (ext === '.json' || ext === '.jsonld') return 'epcis';
+  return 'table';
+}
+
 export interface EventImportOptions {
+  /** table (CSV/XLSX rows), iata (FSU text / XFSU XML) or epcis (EPCIS 2.0 JSON); default by extension. */
+  format?: EventFileFormat;
   /** Where to write the problem report; default FILE.errors.csv. */
   errorFile?: string;
   /** Zone of times written without one; default the display time zone setting. */
@@ -102,6 +119,8 @@ export async function importEventsFile(
   file: string,
   options: EventImportOptions = {},
 ): Promise<EventImportResult> {
+  const format = options.format ?? formatOf(file);
+  if (format !== 'table') return importFeedFile(ctx, file, format, options);
   const errorFile = options.errorFile ?? errorFileFor(file);
   const counts: Record<string, number> = {};
   let table: Table;
@@ -161,4 +180,52 @@ export async function importEventsFile(
   // A report from an earlier run no longer describes the file.
   await rm(errorFile, { force: true });
   return { rows: parsed.rows.length, counts, problems: [], errorFile: null };
+}
+
+/**
+ * A saved feed message (IATA FSU/XFSU, EPCIS 2.0 document) through its adapter and the ingestion,
+ * as if posted to /api/tracking-events/iata|epcis. Problems name the event's position in the file.
+ */
+async function importFeedFile(
+  ctx: AppContext,
+  file: string,
+  format: 'iata' | 'epcis',
+  options: EventImportOptions,
+): Promise<EventImportResult> {
+  const errorFile = options.errorFile ?? errorFileFor(file);
+  const counts: Record<string, number> = {};
+  const problems: ImportProblem[] = [];
+  let text: string;
+  try {
+    text = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
+  } catch (error) {
+    problems.push({ row: 0, column: '', value: '', message: (error as Error).message });
+    await writeProblems(errorFile, problems);
+    return { rows: 0, counts, problems, errorFile };
+  }
+  const source = options.source ?? format;
+  const mapped = format === 'iata' ? fromIata(text, { now: ctx.now(), source }) : fromEpcis(text, { source });
+  const actor = options.actor ?? ctx.services.auth.systemActor();
+  const batchSize = options.batchSize ?? 1000;
+  options.onProgress?.(0, mapped.length);
+  for (let i = 0; i < mapped.length; i += batchSize) {
+    const answer = await ctx.services.tracking.ingestAdapted(actor, mapped.slice(i, i + batchSize), format);
+    for (const result of answer.results) {
+      counts[result.outcome] = (counts[result.outcome] ?? 0) + 1;
+      if (result.outcome === 'rejected')
+        problems.push({
+          row: 0,
+          column: `event ${result.index + 1}`,
+          value: '',
+          message: result.reason ?? 'rejected',
+        });
+    }
+    options.onProgress?.(Math.min(i + batchSize, mapped.length), mapped.length);
+  }
+  if (problems.length > 0) {
+    await writeProblems(errorFile, problems);
+    return { rows: mapped.length, counts, problems, errorFile };
+  }
+  await rm(errorFile, { force: true });
+  return { rows: mapped.length, counts, problems: [], errorFile: null };
 }

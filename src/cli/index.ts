@@ -12,7 +12,7 @@ import {
 } from './demo.ts';
 import { countExportable, exportCustomers, openOutput } from './export-customers.ts';
 import { formatProblem, importCustomersFile } from './import-customers.ts';
-import { importEventsFile } from './import-events.ts';
+import { type EventFileFormat, importEventsFile } from './import-events.ts';
 import { importShipmentsFile } from './import-shipments.ts';
 import { progressBar } from './progress.ts';
 
@@ -207,7 +207,10 @@ const EVENTS_HELP = `${TRACKING_IMPORT_HELP}
 Columns (Chinese or English): 运单号/tracking number (our number, B/L, booking, AWB or container;
 required), 事件/event (DEPARTED or 离港, 到港, 签收 …; required), 时间/time (required),
 类型/classifier (实际/ACT, 预计/EST, 计划/PLN; default 实际), 地点/location (UN/LOCODE),
-地点名称/location name, 备注/remark, 事件编号/event id, 来源/source.`;
+地点名称/location name, 备注/remark, 事件编号/event id, 来源/source.
+
+A saved feed message instead of a table: IATA FSU text or XFSU XML (.fsu, .xml) or a GS1 EPCIS 2.0
+document (.json, .jsonld); --format iata|epcis for other names. Problems then name the event.`;
 
 const SHIPMENTS_HELP = `${TRACKING_IMPORT_HELP}
 
@@ -219,10 +222,18 @@ Columns (Chinese or English): 客户/customer (name, id or unified social credit
 收货人电话/consignee phone, 件数/pieces, 重量/weight (kg), 体积/volume (m³), 货物描述/cargo,
 特殊处理/special handling, 承诺时限/promised.`;
 
+interface TrackingImportOptions {
+  errors?: string;
+  tz?: string;
+  source?: string;
+  batch?: number;
+  format?: EventFileFormat;
+}
+
 async function runTrackingImport(
   kind: 'events' | 'shipments',
   file: string,
-  options: { errors?: string; tz?: string; source?: string; batch?: number },
+  options: TrackingImportOptions,
 ): Promise<void> {
   const ctx = await createContext();
   let bar: ReturnType<typeof progressBar> | undefined;
@@ -237,7 +248,12 @@ async function runTrackingImport(
     };
     const result =
       kind === 'events'
-        ? await importEventsFile(ctx, file, { ...common, source: options.source, batchSize: options.batch })
+        ? await importEventsFile(ctx, file, {
+            ...common,
+            source: options.source,
+            batchSize: options.batch,
+            format: options.format,
+          })
         : await importShipmentsFile(ctx, file, common);
     bar?.stop();
     if ('counts' in result) {
@@ -277,12 +293,16 @@ for (const [parent, name] of [
     .description('import tracking events (milestones) from a .csv or .xlsx file through the ingestion')
     .option('--errors <file>', 'where to write the problem report (default: FILE.errors.csv)')
     .option('--tz <zone>', 'time zone of times written without one, e.g. Asia/Shanghai')
-    .option('--source <source>', 'source label of rows without a 来源/source cell', 'csv')
+    .option('--source <source>', 'source label of rows without a 来源/source cell (default csv; feed files: iata or epcis)')
     .option('--batch <n>', 'events per transaction', (v) => positiveInt(v, '--batch'), 1000)
+    .addOption(
+      new Option(
+        '--format <format>',
+        'table (CSV/XLSX), iata (FSU/XFSU) or epcis; default by extension',
+      ).choices(['table', 'iata', 'epcis']),
+    )
     .addHelpText('after', EVENTS_HELP)
-    .action((file: string, options: { errors?: string; tz?: string; source?: string; batch?: number }) =>
-      runTrackingImport('events', file, options),
-    );
+    .action((file: string, options: TrackingImportOptions) => runTrackingImport('events', file, options));
 }
 for (const [parent, name] of [
   [importCommand, 'shipments'],

@@ -139,6 +139,30 @@ describe('import events', () => {
     expect(row!.event_time_text).toBe('2026-04-08T07:40:00+02:00');
   });
 
+  it('imports saved feed messages through their adapters (FSU text, EPCIS document)', async () => {
+    // The air shipment of shipments.csv carries AWB 020-12345675, the AWB of the FSU fixture.
+    const fsu = join(dir, 'sin-lhr.fsu');
+    copyFileSync(new URL('../fixtures/iata/fsu-sin-lhr.txt', import.meta.url), fsu);
+    const air = await importEventsFile(t.ctx, fsu);
+    expect(air.problems).toEqual([]);
+    expect(air.counts).toMatchObject({ accepted: 10 });
+    const [shipment] = (await t.admin.get('/api/shipments?q=02012345675')).body.items;
+    expect(shipment.status).toBe('delivered');
+    expect((await importEventsFile(t.ctx, fsu)).counts).toMatchObject({ duplicate: 10 });
+
+    // EPCIS: the bol of the journey names no shipment here, so those events are reported by position.
+    const epcis = join(dir, 'journey.jsonld');
+    copyFileSync(new URL('../fixtures/epcis/invalid-events.jsonld', import.meta.url), epcis);
+    const result = await importEventsFile(t.ctx, epcis);
+    expect(result.counts.rejected).toBe(5);
+    expect(result.problems[0]).toMatchObject({
+      row: 0,
+      column: 'event 1',
+      message: expect.stringContaining('TransformationEvent'),
+    });
+    expect(result.errorFile).toBe(join(dir, 'journey.errors.csv'));
+  });
+
   it('refuses a file with an unknown column before reading any row', async () => {
     const file = join(dir, 'unknown-column.csv');
     writeFileSync(file, '运单号,事件,时间,司机电话\nMEDUSH882211,到港,2026-03-20 08:00,13800000000\n');
