@@ -15,6 +15,7 @@ interface Filters {
   mode?: string;
   status?: string;
   exceptions: boolean;
+  sort: 'newest' | 'exceptions' | 'promised';
 }
 
 /** The references a customer knows a shipment by, in one line. */
@@ -27,7 +28,7 @@ export function referencesOf(s: PortalShipment): string {
 /** 我的货物: every shipment of the portal user's company, with search and filters; a row opens its detail. */
 export function PortalShipments(props: { openId: string | null; onOpen: (id: string | null) => void }) {
   const { t } = useTranslation();
-  const [filters, setFilters] = useState<Filters>({ q: '', exceptions: false });
+  const [filters, setFilters] = useState<Filters>({ q: '', exceptions: false, sort: 'newest' });
   const [search, setSearch] = useState('');
   const [subscribingAll, setSubscribingAll] = useState(false);
   const list = useInfiniteQuery({
@@ -39,6 +40,7 @@ export function PortalShipments(props: { openId: string | null; onOpen: (id: str
         mode: filters.mode,
         status: filters.status,
         exceptions: filters.exceptions ? 'true' : undefined,
+        sort: filters.sort,
         limit: 50,
         cursor: pageParam,
       }),
@@ -94,6 +96,16 @@ export function PortalShipments(props: { openId: string | null; onOpen: (id: str
           value={filters.status}
           onChange={(status) => setFilters((f) => ({ ...f, status }))}
           options={PORTAL_STATUSES.map((s) => ({ value: s, label: statusLabel(t, s) }))}
+        />
+        <Select
+          style={{ width: 170 }}
+          value={filters.sort}
+          onChange={(sort) => setFilters((f) => ({ ...f, sort }))}
+          data-testid="portal-shipments-sort"
+          options={(['newest', 'exceptions', 'promised'] as const).map((v) => ({
+            value: v,
+            label: t(`track.portal.sort.${v}`),
+          }))}
         />
         <Checkbox
           checked={filters.exceptions}
