@@ -293,7 +293,10 @@ for (const [parent, name] of [
     .description('import tracking events (milestones) from a .csv or .xlsx file through the ingestion')
     .option('--errors <file>', 'where to write the problem report (default: FILE.errors.csv)')
     .option('--tz <zone>', 'time zone of times written without one, e.g. Asia/Shanghai')
-    .option('--source <source>', 'source label of rows without a 来源/source cell (default csv; feed files: iata or epcis)')
+    .option(
+      '--source <source>',
+      'source label of rows without a 来源/source cell (default csv; feed files: iata or epcis)',
+    )
     .option('--batch <n>', 'events per transaction', (v) => positiveInt(v, '--batch'), 1000)
     .addOption(
       new Option(
