@@ -5,6 +5,7 @@ import { auditLog } from '../../src/modules/audit/tables.ts';
 import { notifications } from '../../src/modules/notifications/tables.ts';
 import { shipmentReferences, shipmentSubscriptions } from '../../src/modules/shipments/tables.ts';
 import { timelineEntries } from '../../src/modules/timeline/tables.ts';
+import { trackingEvents } from '../../src/modules/tracking/tables.ts';
 import {
   type CustomerRow,
   type Organisation,
@@ -121,10 +122,9 @@ describe('creating shipments', () => {
     expect(timeline).toHaveLength(1);
     expect(timeline[0].customerId).toBe(customer.id);
     // Portal users see it on their timeline.
-    const portalTimeline = await portal.get(`/api/portal/timeline`);
-    if (portalTimeline.status === 200) {
-      expect(portalTimeline.body.items.map((i: any) => i.refId)).toContain(s.id);
-    }
+    const portalTimeline = await portal.get(`/api/customers/${customer.id}/timeline?kind=shipment.created`);
+    expect(portalTimeline.status).toBe(200);
+    expect(portalTimeline.body.items.map((i: any) => i.refId)).toContain(s.id);
     const audit = await t.ctx.db
       .select()
       .from(auditLog)
@@ -533,10 +533,39 @@ describe('customer merge', () => {
       name: '待合并公司',
     });
     const s = await createShipment(t, { customerId: folded.id });
+    const foldedPortal = await portalUser(t, folded.id);
+    expect(
+      (
+        await foldedPortal.post('/api/portal/shipment-subscriptions', {
+          shipmentId: s.id,
+          channels: ['inapp'],
+          topics: ['milestones'],
+        })
+      ).status,
+    ).toBe(201);
+    const event = await t.admin.post(`/api/shipments/${s.id}/events`, {
+      eventCode: 'DEPARTED',
+      classifier: 'ACT',
+      eventTime: '2026-11-20T08:00:00+08:00',
+      location: 'CNSHA',
+    });
+    expect(event.status).toBe(201);
     const response = await t.admin.post(`/api/customers/${customer.id}/merge`, {
       sourceId: folded.id,
     });
     expect(response.status).toBe(200);
     expect((await org.agent.get(`/api/shipments/${s.id}`)).body.customerId).toBe(customer.id);
+    const subscriptions = await t.ctx.db
+      .select({ customerId: shipmentSubscriptions.customerId })
+      .from(shipmentSubscriptions)
+      .where(eq(shipmentSubscriptions.shipmentId, s.id));
+    expect(subscriptions).toEqual([{ customerId: customer.id }]);
+    const events = await t.ctx.db
+      .select({ customerId: trackingEvents.customerId })
+      .from(trackingEvents)
+      .where(eq(trackingEvents.shipmentId, s.id));
+    expect(events).toEqual([{ customerId: customer.id }]);
+    // The folded company's portal user now sees the shipment on the surviving file.
+    expect((await foldedPortal.get(`/api/portal/shipments/${s.id}`)).status).toBe(200);
   });
 });

@@ -42,6 +42,7 @@ import { ShipmentDocuments } from './documents.ts';
 import { ShipmentSubscriptionsService } from './subscriptions.ts';
 import { customers } from '../customers/tables.ts';
 import { departments } from '../departments/tables.ts';
+import { trackingEvents } from '../tracking/tables.ts';
 import { users } from '../users/tables.ts';
 import type { ShipmentCreate, ShipmentListFilter, ShipmentPatch, ShipmentSort } from './schema.ts';
 import { type ReferenceKind, shipmentReferences, shipmentSubscriptions, shipments } from './tables.ts';
@@ -69,6 +70,8 @@ export interface ShipmentView extends Omit<Shipment, 'weightKg' | 'volumeM3' | '
 // Merging two customer files moves their shipments and the portal users' subscriptions with them.
 registerCustomerOwnedTable('shipments', shipments, shipments.customerId);
 registerCustomerOwnedTable('shipmentSubscriptions', shipmentSubscriptions, shipmentSubscriptions.customerId);
+// A shipment's events carry its customer id (the DCSA provider pages by it): they move with it.
+registerCustomerOwnedTable('trackingEvents', trackingEvents, trackingEvents.customerId);
 
 type Values = Omit<typeof shipments.$inferInsert, 'id' | 'number' | 'customerId'>;
 
