@@ -31,6 +31,7 @@ describe('browser: an operations user updates a shipment by hand and records its
   const contexts: BrowserContext[] = [];
   let shipment: { id: string; number: string };
   let other: { id: string; number: string };
+  let customerId: string;
   let page: Page;
 
   async function loginAs(client: Client): Promise<Page> {
@@ -57,6 +58,7 @@ describe('browser: an operations user updates a shipment by hand and records its
     const seaImport = await createDepartment(t, { name: '海运进口部' });
     ops = await t.userClient('operations', { departmentId: seaImport.id, name: '周操作' });
     const customer = await createCustomer(t, { name: CUSTOMER, ownerId: t.admin.user.id });
+    customerId = customer.id;
     const create = async (containers: string[], orderNo: string) => {
       const answer = await t.admin.post('/api/shipments', {
         customerId: customer.id,
@@ -204,5 +206,32 @@ describe('browser: an operations user updates a shipment by hand and records its
       customerName: CUSTOMER,
     });
     await expect.poll(() => page.getByTestId('shipment-number').textContent()).toBe(created.body.number);
+  });
+
+  it('the edit drawer sends only the changed field with the version it loaded', async () => {
+    const before = (await ops.get(`/api/shipments/${other.id}`)).body;
+    await page.goto(`${t.baseUrl}/shipments/${other.id}`);
+    await page.getByTestId('shipment-edit').click();
+    const drawer = page.getByRole('dialog').filter({ hasText: '编辑运单' });
+    await drawer.waitFor();
+    await drawer.getByLabel('客户参考号').fill('HDJM-REF-2291');
+    await page.getByTestId('shipment-save').click();
+    await drawer.waitFor({ state: 'hidden' });
+    await page.getByText('HDJM-REF-2291').first().waitFor();
+    const after = (await ops.get(`/api/shipments/${other.id}`)).body;
+    expect(after).toMatchObject({ customerReference: 'HDJM-REF-2291', version: before.version + 1 });
+    expect(after.containers).toEqual(before.containers);
+    expect(after.promisedAt).toBe(before.promisedAt);
+  });
+
+  it("the customer file's 货物 tab lists the customer's shipments", async () => {
+    await page.goto(`${t.baseUrl}/customers/${customerId}`);
+    await page.getByTestId('customer-name').waitFor();
+    await page.getByRole('tab', { name: '货物' }).click();
+    await page.waitForURL(/tab=shipments/);
+    const table = page.getByTestId('customer-shipment-table');
+    await table.locator('tr', { hasText: shipment.number }).waitFor();
+    await table.locator('tr', { hasText: other.number }).waitFor();
+    expect(await table.locator('tr', { hasText: shipment.number }).textContent()).toContain('已签收');
   });
 });
