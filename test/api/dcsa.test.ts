@@ -303,6 +303,26 @@ describe('who sees what', () => {
     expect((await bearer.get('/v2/events')).status).toBe(401);
   });
 
+  it('a customer system calls with the API token an admin issued for its portal user (no cookie, no CSRF)', async () => {
+    const token = await t.admin.post('/api/auth/tokens', {
+      name: 'ERP DCSA client',
+      userId: portalA.user.id,
+    });
+    expect(token.status).toBe(201);
+    const erp = t.anonymous();
+    erp.bearer = token.body.token;
+    expect(eventIds((await erp.get('/v2/events?eventType=TRANSPORT')).body)).toEqual(
+      named('departed', 'eta', 'airDeparted'),
+    );
+    const sub = await erp.post('/v2/event-subscriptions', {
+      callbackUrl: 'https://erp.example.cn/cb',
+      secret: SECRET,
+    });
+    expect(sub.status).toBe(201);
+    expect(sub.body.customerId).toBe(customerA.id);
+    expect((await erp.delete(`/v2/event-subscriptions/${sub.body.subscriptionID}`)).status).toBe(204);
+  });
+
   it('a cookie session needs the CSRF token for writes', async () => {
     const r = await portalA.post(
       '/v2/event-subscriptions',
