@@ -95,7 +95,20 @@ export class ExceptionsService {
 
   // ------------------------------------------------------------------------------------ engine
 
-  private async settings(db: DbOrTx): Promise<ExceptionSettings & { timeZone: string }> {
+  /** Settings read once per transaction (ingestion evaluates many shipments in one). */
+  private readonly settingsOfTx = new WeakMap<object, Promise<ExceptionSettings & { timeZone: string }>>();
+
+  private settings(db: DbOrTx): Promise<ExceptionSettings & { timeZone: string }> {
+    if (db === this.ctx.db) return this.readSettings(db);
+    let cached = this.settingsOfTx.get(db);
+    if (!cached) {
+      cached = this.readSettings(db);
+      this.settingsOfTx.set(db, cached);
+    }
+    return cached;
+  }
+
+  private async readSettings(db: DbOrTx): Promise<ExceptionSettings & { timeZone: string }> {
     const values = await this.ctx.services.settings.getMany(
       ['shipments.silenceHours', 'shipments.delayToleranceMinutes'],
       db,
@@ -172,8 +185,9 @@ export class ExceptionsService {
       const row = await this.raise(tx, shipment, condition, now);
       if (row) raised.push(row);
     }
+    let cleared: ShipmentException[] = [];
     if (plan.resolve.length > 0) {
-      const cleared = await tx
+      cleared = await tx
         .update(shipmentExceptions)
         .set({
           status: 'resolved',
@@ -200,7 +214,16 @@ export class ExceptionsService {
         .set({ detail: condition.detail, severity: condition.severity, updatedAt: now })
         .where(eq(shipmentExceptions.id, exception.id));
     }
-    await this.syncOpenCount(tx, shipmentId, shipment.openExceptions);
+    // The shipment row is locked and every change of its exceptions takes that lock, so the count
+    // follows from what was done; if anything went other than planned, count again.
+    if (raised.length === plan.raise.length && cleared.length === plan.resolve.length) {
+      const count = open.length + raised.length - cleared.length;
+      if (count !== shipment.openExceptions) {
+        await this.ctx.services.shipments.setOpenExceptions(tx, shipmentId, count);
+      }
+    } else {
+      await this.syncOpenCount(tx, shipmentId, shipment.openExceptions);
+    }
     return raised;
   }
 
@@ -266,7 +289,7 @@ export class ExceptionsService {
       .from(customers)
       .leftJoin(users, eq(users.id, customers.ownerId))
       .where(eq(customers.id, shipment.customerId));
-    const timeZone = await this.ctx.services.settings.displayTimeZone(tx);
+    const { timeZone } = await this.settings(tx);
     const kindName = KIND_NAMES_ZH[row.kind];
     const summary = describeException(row.kind, row.detail, timeZone);
     const key = `exception:${row.id}`;
