@@ -290,7 +290,7 @@ for (const [parent, name] of [
 ] as const) {
   parent
     .command(`${name} <file>`)
-    .description('import tracking events (milestones) from a .csv or .xlsx file through the ingestion')
+    .description('import tracking events from a .csv/.xlsx table or a saved IATA (FSU/XFSU) or EPCIS message')
     .option('--errors <file>', 'where to write the problem report (default: FILE.errors.csv)')
     .option('--tz <zone>', 'time zone of times written without one, e.g. Asia/Shanghai')
     .option(
