@@ -90,7 +90,11 @@ export interface Station {
   name: string;
 }
 
-/** Airports we place in time (IATA code → UN/LOCODE, IANA zone). Extend when a feed names another. */
+/**
+ * Airports we place in time (IATA code → UN/LOCODE, IANA zone). Extend when a feed names another.
+ * The UN/LOCODE is the airport's own entry where the list has one (most airports share the IATA
+ * letters: SGSIN, GBLHR, USJFK); check a new entry against the UN/LOCODE list before adding it.
+ */
 export const STATIONS: Record<string, Station> = {
   PVG: { locode: 'CNPVG', zone: 'Asia/Shanghai', name: 'Shanghai Pudong' },
   SHA: { locode: 'CNSHA', zone: 'Asia/Shanghai', name: 'Shanghai Hongqiao' },
