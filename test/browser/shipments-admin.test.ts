@@ -133,6 +133,8 @@ describe('browser: exception board, notification endpoints, outbound log and tra
     await card.getByTestId('exception-ticket-link').waitFor();
     expect(await card.getByTestId('exception-open-ticket').count()).toBe(0);
     await expect.poll(() => page.getByTestId('shipment-open-exceptions').textContent()).toBe('1 个异常');
+    await page.getByTestId('milestone-timeline').getByText('预计').first().waitFor();
+    await page.screenshot({ path: `${SHOTS}/shipment.png`, fullPage: true });
   });
 
   it('an admin adds a webhook endpoint, test-sends it and sees the attempt in the outbound log', async () => {

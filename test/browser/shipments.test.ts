@@ -224,6 +224,27 @@ describe('browser: an operations user updates a shipment by hand and records its
     expect(after.promisedAt).toBe(before.promisedAt);
   });
 
+  it('documents: a text file is refused by content, a PDF is uploaded and listed', async () => {
+    await page.goto(`${t.baseUrl}/shipments/${other.id}`);
+    const card = page.getByTestId('shipment-documents');
+    await card.waitFor();
+    const input = card.locator('input[type=file]');
+    await input.setInputFiles({
+      name: 'packing.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('just text'),
+    });
+    await page.getByText('不支持该文件类型，请上传 PDF 或图片').waitFor();
+    const pdf = Buffer.from(
+      '%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n',
+    );
+    await input.setInputFiles({ name: 'invoice.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await card.getByText('invoice.pdf').waitFor();
+    const documents = await ops.get(`/api/shipments/${other.id}/documents`);
+    expect(documents.body.items.map((d: { fileName: string }) => d.fileName)).toEqual(['invoice.pdf']);
+    expect(documents.body.items[0]).toMatchObject({ contentType: 'application/pdf', portalVisible: true });
+  });
+
   it("the customer file's 货物 tab lists the customer's shipments", async () => {
     await page.goto(`${t.baseUrl}/customers/${customerId}`);
     await page.getByTestId('customer-name').waitFor();
