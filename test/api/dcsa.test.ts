@@ -221,6 +221,9 @@ describe('GET /v2/events', () => {
     expect(v3.status).toBe(400);
     expect((await t.admin.get('/v2/events', { 'API-Version': '2' })).status).toBe(200);
     expect((await t.admin.get('/v2/events?cursor=not-a-cursor')).status).toBe(400);
+    const unknown = await t.admin.get('/v2/shipments');
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toMatch(/problem\+json/);
     const forged = Buffer.from(
       JSON.stringify({ f: { eventType: ['PARCEL'] }, c: {}, cust: null, a: 0, l: 5 }),
     ).toString('base64url');

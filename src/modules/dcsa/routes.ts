@@ -5,7 +5,7 @@ import { Type } from 'typebox';
 import { SESSION_COOKIE } from '../auth/service.ts';
 import { actorOf } from '../../server/auth.ts';
 import type { AppContext } from '../../server/context.ts';
-import { Problem, forbidden, unauthorized } from '../../server/problems.ts';
+import { Problem, forbidden, notFound, unauthorized } from '../../server/problems.ts';
 import { errorResponses, exposeSchemas, shared } from '../../server/schemas.ts';
 import {
   DcsaEventSchema,
@@ -203,6 +203,11 @@ export function dcsaRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           reply.status(204);
         },
       );
+
+      // Unknown /v2 paths are a problem 404, not the web app's index page.
+      app.all('/v2/*', { schema: { hide: true } }, async () => {
+        throw notFound('DCSA endpoint');
+      });
 
       app.delete(
         '/v2/event-subscriptions/:subscriptionID',
