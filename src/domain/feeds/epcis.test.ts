@@ -160,4 +160,26 @@ describe('fromEpcis', () => {
       })[0],
     ).toMatchObject({ ok: false, reason: expect.stringContaining('errorDeclaration.declarationTime') });
   });
+
+  it('survives hostile values (QA): malformed %-escapes, prototype names, impossible offsets', () => {
+    const base = {
+      type: 'ObjectEvent',
+      eventTime: '2026-03-14T09:30:00+08:00',
+      eventTimeZoneOffset: '+08:00',
+    };
+    const [giai] = fromEpcis({ ...base, bizStep: 'shipping', epcList: ['urn:epc:id:giai:0614141.%E0%A4%A'] });
+    expect(giai).toMatchObject({ ok: true, event: { shipmentRef: '0614141%E0%A4%A' } });
+    const [link] = fromEpcis({ ...base, bizStep: 'shipping', epcList: ['https://id.gs1.org/8004/%E0%A4%A'] });
+    expect(link).toMatchObject({ ok: true, event: { shipmentRef: '%E0%A4%A' } });
+    const bol = { bizTransactionList: [{ type: 'bol', bizTransaction: 'MAEU123456789' }] };
+    expect(fromEpcis({ ...base, ...bol, bizStep: 'constructor' })[0]).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('bizStep: constructor is not mapped'),
+    });
+    const [disp] = fromEpcis({ ...base, ...bol, bizStep: 'departing', disposition: 'toString' });
+    expect(disp).toMatchObject({ ok: true, event: { eventCode: 'DEPARTED' } });
+    expect(
+      fromEpcis({ ...base, ...bol, bizStep: 'departing', eventTimeZoneOffset: '+99:99' })[0],
+    ).toMatchObject({ ok: false, reason: expect.stringContaining('eventTimeZoneOffset') });
+  });
 });

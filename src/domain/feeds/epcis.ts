@@ -70,6 +70,20 @@ const DISPOSITIONS: Record<string, EventCode> = {
 
 export const EPCIS_BIZ_STEPS = Object.keys(BIZ_STEPS);
 
+/** A table entry by its own key only ("constructor" is not a business step). */
+function own<T>(table: Record<string, T>, key: string | null): T | undefined {
+  return key !== null && Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
+/** decodeURIComponent that keeps a malformed escape (`%E0%A4%A`) as written instead of throwing. */
+function decode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
 const MAPPED_TYPES = ['ObjectEvent', 'AggregationEvent', 'TransactionEvent'];
 const OTHER_TYPES = ['TransformationEvent', 'AssociationEvent'];
 
@@ -115,9 +129,9 @@ export function ssccOf(id: string): string | null {
 /** GIAI from an EPC URN (`urn:epc:id:giai:0614141.12345400`) or Digital Link (`…/8004/<giai>`). */
 export function giaiOf(id: string): string | null {
   const urn = /^urn:epc:id:giai:(\d{6,12})\.(.+)$/.exec(id);
-  if (urn) return `${urn[1]}${decodeURIComponent(urn[2]!)}`;
+  if (urn) return `${urn[1]}${decode(urn[2]!)}`;
   const link = /^https?:\/\/[^/]+\/(?:.*\/)?8004\/([^/?#]+)/.exec(id);
-  if (link) return decodeURIComponent(link[1]!);
+  if (link) return decode(link[1]!);
   return null;
 }
 
@@ -129,7 +143,7 @@ export function bizTransactionRef(value: string): string {
   if (/^https?:\/\//i.test(v)) {
     try {
       const segments = new URL(v).pathname.split('/').filter(Boolean);
-      if (segments.length > 0) return decodeURIComponent(segments.at(-1)!);
+      if (segments.length > 0) return decode(segments.at(-1)!);
     } catch {
       // fall through: kept as given
     }
@@ -191,13 +205,13 @@ function mapEvent(raw: unknown, source: string): IncomingEvent | string {
   // Code: business step, overridden by a disposition that reports trouble.
   const bizStep = cbvShortName(raw.bizStep, 'bizstep');
   const disposition = cbvShortName(raw.disposition, 'disp');
-  let eventCode: EventCode | undefined = disposition ? DISPOSITIONS[disposition] : undefined;
+  let eventCode: EventCode | undefined = own(DISPOSITIONS, disposition);
   if (!eventCode) {
     if (!bizStep)
       return `bizStep: missing (one of ${EPCIS_BIZ_STEPS.join(', ')}) and disposition ${disposition ?? '(none)'} does not map on its own`;
     if (bizStep === 'void_shipping')
       return 'bizStep: void_shipping cancels an earlier shipping event; send an errorDeclaration for that event instead';
-    eventCode = BIZ_STEPS[bizStep];
+    eventCode = own(BIZ_STEPS, bizStep);
     if (!eventCode)
       return `bizStep: ${bizStep} is not mapped to a milestone (mapped: ${EPCIS_BIZ_STEPS.join(', ')})`;
   }
@@ -280,6 +294,11 @@ function localEventTime(eventTime: unknown, offset: unknown): string | { error: 
     return { error: 'eventTime: required (ISO 8601 date-time with a zone offset)' };
   if (offset !== undefined && (typeof offset !== 'string' || !OFFSET_RE.test(offset)))
     return { error: `eventTimeZoneOffset: "${String(offset)}" is not ±hh:mm` };
+  if (typeof offset === 'string') {
+    const [, hh, mm] = OFFSET_RE.exec(offset)!;
+    if (Number(hh) * 60 + Number(mm) > 14 * 60 || Number(mm) > 59)
+      return { error: `eventTimeZoneOffset: "${offset}" is outside -14:00…+14:00` };
+  }
   let ms = parseZonedTime(eventTime);
   if (
     ms === null &&

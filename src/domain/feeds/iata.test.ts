@@ -216,3 +216,34 @@ describe('fromIata — XFSU XML', () => {
     });
   });
 });
+
+describe('fromIata — hostile input (QA)', () => {
+  const xfsu = (reasonCode: string, time: string, station = 'SIN') =>
+    `<rsm:StatusMessage xmlns:rsm="iata:statusmessage:1" xmlns:ram="iata:datamodel:3"><rsm:MasterConsignment>
+      <ram:TransportContractDocument><ram:ID>020-12345675</ram:ID></ram:TransportContractDocument>
+      <ram:ReportedStatus><ram:ReasonCode>${reasonCode}</ram:ReasonCode><ram:AssociatedStatusConsignment>
+        <ram:SpecifiedLogisticsTransportMovement><ram:ID>SQ0322</ram:ID>
+          <ram:SpecifiedEvent><ram:OccurrenceDateTime>${time}</ram:OccurrenceDateTime></ram:SpecifiedEvent>
+          <ram:SpecifiedLocation><ram:ID>${station}</ram:ID></ram:SpecifiedLocation>
+        </ram:SpecifiedLogisticsTransportMovement></ram:AssociatedStatusConsignment></ram:ReportedStatus>
+    </rsm:MasterConsignment></rsm:StatusMessage>`;
+
+  it('rejects an XFSU time that is no calendar date or time of day instead of throwing', () => {
+    for (const time of ['2026-13-45T09:30:00Z', '2026-02-30T09:30:00+08:00', '2026-03-14T25:10:00Z']) {
+      const [result] = fromIata(xfsu('DEP', time), { now });
+      expect(result).toMatchObject({ ok: false, reason: expect.stringContaining('OccurrenceDateTime') });
+    }
+    expect(fromIata(xfsu('DEP', '2026-03-14T09:30:00+15:00'), { now })[0]).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('zone offset'),
+    });
+  });
+
+  it('does not take Object.prototype names for status codes or stations', () => {
+    const [line] = fromIata('020-12345675SINLHR\nconstructor/14MAR0930/SIN', { now });
+    expect(line).toMatchObject({ ok: false, reason: expect.stringContaining('not a status line') });
+    // A station named like a prototype member has no known zone: rejected, not placed at UTC.
+    const [station] = fromIata(xfsu('RCS', '2026-03-14T09:30:00', 'toString'), { now });
+    expect(station).toMatchObject({ ok: false, reason: expect.stringContaining('station toString') });
+  });
+});

@@ -208,6 +208,11 @@ export const DISCREPANCY_CODES: Record<string, { eventCode: EventCode; meaning: 
   DFLD: { eventCode: 'LOADED', meaning: 'definitely loaded' },
 };
 
+/** A table entry by its own key only: status text like "constructor" must not find Object's prototype. */
+function own<T>(table: Record<string, T>, key: string | undefined): T | undefined {
+  return key !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 
 // ---------------------------------------------------------------------------------------------
@@ -512,7 +517,7 @@ function parseStatusLine(
   source: string,
 ): IncomingEvent | string {
   const [code = '', ...fields] = text.split('/');
-  const rule = CODES[code];
+  const rule = own(CODES, code);
   if (!rule) {
     if (/^[A-Z]{3}$/.test(code))
       return `status code ${code} is not mapped (supported: ${IATA_STATUS_CODES.join(', ')})`;
@@ -543,7 +548,7 @@ function parseStatusLine(
   if (code === 'DIS') {
     if (!parsed.discrepancy)
       return `DIS: discrepancy code missing (one of ${Object.keys(DISCREPANCY_CODES).join(', ')})`;
-    const d = DISCREPANCY_CODES[parsed.discrepancy];
+    const d = own(DISCREPANCY_CODES, parsed.discrepancy);
     if (!d)
       return `DIS: discrepancy code ${parsed.discrepancy} is not known (one of ${Object.keys(DISCREPANCY_CODES).join(', ')})`;
     eventCode = d.eventCode;
@@ -558,7 +563,7 @@ function parseStatusLine(
   }
   if (parsed.other.length > 0) details.name = parsed.other.join(' ');
 
-  const where = STATIONS[station!];
+  const where = own(STATIONS, station);
   if (!where)
     return `${code}: time zone of station ${station} is unknown — FSU times are local station time; send XFSU with zoned times or add ${station} to the station table`;
 
@@ -618,7 +623,7 @@ function buildEvent(input: {
   source: string;
   details: Record<string, unknown>;
 }): IncomingEvent {
-  const where = STATIONS[input.station];
+  const where = own(STATIONS, input.station);
   const instant = new Date(Date.parse(input.eventTime)).toISOString();
   const hash = stableId([
     input.awb,
@@ -691,8 +696,15 @@ function xfsuTime(value: string, station: string | undefined): string | { error:
   const m = XML_TIME_RE.exec(value);
   if (!m) return { error: `"${value}" is not an xsd:dateTime` };
   const [, y, mo, d, h, mi, s = '00', zone] = m;
+  const [year, month, day] = [Number(y), Number(mo), Number(d)];
+  if (month < 1 || month > 12 || !validDay(year, month, day))
+    return { error: `"${value}" is not a calendar date` };
+  if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59)
+    return { error: `"${value}" is not a time of day (hh 00–23, mm and ss 00–59)` };
+  if (zone && zone !== 'Z' && (Number(zone.slice(1, 3)) > 14 || Number(zone.slice(4)) > 59))
+    return { error: `"${value}" has an impossible zone offset ${zone}` };
   if (zone) return `${y}-${mo}-${d}T${h}:${mi}:${s}${zone}`;
-  const where = station ? STATIONS[station] : undefined;
+  const where = own(STATIONS, station);
   if (!where)
     return {
       error: `"${value}" has no zone offset and the time zone of station ${station ?? '(none)'} is unknown`,
@@ -759,7 +771,7 @@ function xfsuStatus(
 ): IncomingEvent | string {
   const code = text(status.ReasonCode)?.toUpperCase();
   if (!code) return 'ReasonCode (the status code, e.g. DEP) is missing';
-  const rule = CODES[code];
+  const rule = own(CODES, code);
   if (!rule) return `status code ${code} is not mapped (supported: ${IATA_STATUS_CODES.join(', ')})`;
   const consignment = asArray(status.AssociatedStatusConsignment as Node | Node[])[0] ?? {};
   const movement = asArray(consignment.SpecifiedLogisticsTransportMovement as Node | Node[])[0];
@@ -815,7 +827,7 @@ function xfsuStatus(
   const discrepancy = text(consignment.DiscrepancyDescriptionCode)?.toUpperCase();
   if (code === 'DIS') {
     if (!discrepancy) return 'DIS: AssociatedStatusConsignment/DiscrepancyDescriptionCode is missing';
-    const d = DISCREPANCY_CODES[discrepancy];
+    const d = own(DISCREPANCY_CODES, discrepancy);
     if (!d)
       return `DIS: discrepancy code ${discrepancy} is not known (one of ${Object.keys(DISCREPANCY_CODES).join(', ')})`;
     eventCode = d.eventCode;

@@ -159,4 +159,16 @@ describe('shipmentRows', () => {
       ['pieces', 'a whole number of pieces'],
     ]);
   });
+
+  it('does not take Object.prototype names for modes or classifiers (QA)', () => {
+    const ships = shipmentRows(table(['客户', '部门', '运输方式'], ['ACME', 'AIR', 'constructor']), {
+      timeZone: 'Asia/Shanghai',
+    });
+    expect(ships.rows[0]).toMatchObject({ ok: false, problems: [{ column: '运输方式' }] });
+    const events = eventRows(
+      table(['运单号', '事件', '时间', '类型'], ['LS2603000001', '离港', '2026-03-14 09:30', 'constructor']),
+      { timeZone: 'Asia/Shanghai' },
+    );
+    expect(events.rows[0]).toMatchObject({ ok: false, problems: [{ column: '类型' }] });
+  });
 });

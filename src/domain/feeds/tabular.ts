@@ -301,8 +301,11 @@ export function eventRows(table: Table, options: EventRowOptions): Parsed<Incomi
         `not an event; use one of ${EVENT_CODES.join(', ')} or a name such as 离港, 到港, 签收`,
       );
     const classifierText = get('classifier');
+    const classifierKey = headerKey(classifierText);
     const classifier: EventClassifier | undefined = classifierText
-      ? CLASSIFIERS[headerKey(classifierText)]
+      ? Object.hasOwn(CLASSIFIERS, classifierKey)
+        ? CLASSIFIERS[classifierKey]
+        : undefined
       : 'ACT';
     if (!classifier) problem('classifier', 'use 实际/ACT, 预计/EST or 计划/PLN');
     const timeText = get('eventTime');
@@ -503,7 +506,8 @@ export function shipmentRows(table: Table, options: { timeZone: string }): Parse
       problem('customer', 'required: customer name, customer id or unified social credit code');
     if (!value.department) problem('department', 'required: department code or name');
     const modeText = get('mode');
-    const mode = MODES[headerKey(modeText)];
+    const modeKey = headerKey(modeText);
+    const mode = Object.hasOwn(MODES, modeKey) ? MODES[modeKey] : undefined;
     if (!modeText) problem('mode', 'required');
     else if (!mode)
       problem(
