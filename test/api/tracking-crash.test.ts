@@ -117,16 +117,14 @@ describe('ingestion survives SIGKILL', () => {
         const customerId = uuidv7();
         await ctx.db.insert(departments).values({ id: departmentId, code: 'SEAX', name: '海运出口部' });
         await ctx.db.insert(customers).values({ id: customerId, name: '崩溃测试物流', ownerId: owner.id });
-        await ctx.db
-          .insert(shipments)
-          .values({
-            id: shipmentId,
-            number: 'LS2611CRASH1',
-            customerId,
-            departmentId,
-            mode: 'sea',
-            destination: 'DEHAM',
-          });
+        await ctx.db.insert(shipments).values({
+          id: shipmentId,
+          number: 'LS2611CRASH1',
+          customerId,
+          departmentId,
+          mode: 'sea',
+          destination: 'DEHAM',
+        });
         await ctx.db.insert(shipmentReferences).values({ shipmentId, kind: 'number', value: 'LS2611CRASH1' });
       } finally {
         await closeContext(ctx);
