@@ -569,3 +569,32 @@ describe('customer merge', () => {
     expect((await foldedPortal.get(`/api/portal/shipments/${s.id}`)).status).toBe(200);
   });
 });
+
+describe('API contract details', () => {
+  it('answers a bad cursor with 400 on both lists, whoever asks, before any portal check', async () => {
+    for (const client of [org.agent, portal, t.admin]) {
+      for (const path of ['/api/shipments', '/api/portal/shipments']) {
+        for (const sort of ['newest', 'exceptions', 'promised']) {
+          const response = await client.get(`${path}?sort=${sort}&cursor=%21%21%21`);
+          expect(response.status, `${path} ${sort}`).toBe(400);
+        }
+      }
+    }
+  });
+
+  it('documents a schema for every 2xx answer of the shipment routes', async () => {
+    const openapi = (await t.anonymous().get('/api/openapi.json')).body;
+    const missing: string[] = [];
+    for (const [path, ops] of Object.entries<any>(openapi.paths)) {
+      if (!/shipments|shipment-subscriptions/.test(path) || /events|exceptions|measures/.test(path)) continue;
+      for (const [method, op] of Object.entries<any>(ops)) {
+        for (const [code, response] of Object.entries<any>(op.responses ?? {})) {
+          if (!code.startsWith('2') || code === '204') continue;
+          const schema = Object.values<any>(response.content ?? {})[0]?.schema;
+          if (!schema) missing.push(`${method} ${path} ${code}`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+});

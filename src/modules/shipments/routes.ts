@@ -23,6 +23,24 @@ import {
 const ShipmentRef = Type.Ref('Shipment');
 const DocumentRef = Type.Ref('ShipmentDocument');
 const SubscriptionRef = Type.Ref('ShipmentSubscription');
+const binary = Type.String({ format: 'binary' });
+const documentDownload = {
+  200: {
+    description: 'The file as an attachment, with the content type detected at upload',
+    content: Object.fromEntries(
+      [
+        'application/pdf',
+        'image/png',
+        'image/jpeg',
+        'image/webp',
+        'image/tiff',
+        'image/heic',
+        'image/heif',
+      ].map((type) => [type, { schema: binary }]),
+    ),
+  },
+  ...errorResponses,
+};
 const uploadErrors = { ...errorResponses, 413: Type.Ref('Problem'), 415: Type.Ref('Problem') };
 
 /** Sends a stored document as a download (never rendered inline: the browser must not sniff it). */
@@ -193,6 +211,7 @@ export function shipmentRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           tags: ['portal'],
           summary: 'Download a shared document of one of my company’s shipments',
           params: DocumentParams,
+          response: documentDownload,
         },
       },
       async (request, reply) => {
@@ -227,6 +246,7 @@ export function shipmentRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           tags: ['shipments'],
           summary: 'Download a document (its detected content type, as an attachment)',
           params: DocumentParams,
+          response: documentDownload,
         },
       },
       async (request, reply) => {

@@ -199,6 +199,8 @@ export class ShipmentsService {
   }
 
   async portalList(actor: Actor, filter: Omit<ShipmentListFilter, 'departmentId'>) {
+    // A bad cursor is a bad request whoever sends it (checked before the portal-only 404).
+    listCursor(filter.sort ?? 'newest', filter.cursor);
     this.portalCustomerOf(actor);
     return this.list(actor, filter);
   }
@@ -262,8 +264,11 @@ export class ShipmentsService {
     const query = this.selectViews();
     let rows: Awaited<ReturnType<typeof query.where>>;
     if (sort === 'newest') {
-      const cursor = decodeTimeCursor(filter.cursor);
-      if (cursor) conditions.push(afterTimeCursor(shipments.createdAt, shipments.id, cursor, 'desc'));
+      const cursor = listCursor(sort, filter.cursor);
+      if (cursor) {
+        const [at, id] = cursor as [string, string];
+        conditions.push(afterTimeCursor(shipments.createdAt, shipments.id, { at: new Date(at), id }, 'desc'));
+      }
       rows = await query
         .where(and(...conditions))
         .orderBy(desc(shipments.createdAt), desc(shipments.id))
@@ -272,9 +277,9 @@ export class ShipmentsService {
     }
     const promisedKey = (r: Shipment) => (r.promisedAt ? r.promisedAt.toISOString() : 'infinity');
     if (sort === 'promised') {
-      const cursor = decodeCursor(filter.cursor, 2);
+      const cursor = listCursor(sort, filter.cursor);
       if (cursor) {
-        const [at, id] = checkCursor(cursor, ['time', 'uuid']);
+        const [at, id] = cursor;
         conditions.push(sql`(${promised}, ${shipments.id}) > (${at}::timestamptz, ${id}::uuid)`);
       }
       rows = await query
@@ -283,9 +288,9 @@ export class ShipmentsService {
         .limit(limit + 1);
       return this.page(actor, rows, limit, (r) => [promisedKey(r), r.id]);
     }
-    const cursor = decodeCursor(filter.cursor, 3);
+    const cursor = listCursor(sort, filter.cursor);
     if (cursor) {
-      const [open, at, id] = checkCursor(cursor, ['int', 'time', 'uuid']);
+      const [open, at, id] = cursor;
       conditions.push(
         or(
           sql`${shipments.openExceptions} < ${open}`,
@@ -681,6 +686,17 @@ export class ShipmentsService {
   get context(): AppContext {
     return this.ctx;
   }
+}
+
+/** The checked cursor of a list page in the given sort. */
+function listCursor(sort: ShipmentSort, cursor: string | undefined): (string | number)[] | undefined {
+  if (sort === 'newest') {
+    const decoded = decodeTimeCursor(cursor);
+    return decoded && [decoded.at.toISOString(), decoded.id];
+  }
+  const values = decodeCursor(cursor, sort === 'promised' ? 2 : 3);
+  if (!values) return undefined;
+  return checkCursor(values, sort === 'promised' ? ['time', 'uuid'] : ['int', 'time', 'uuid']);
 }
 
 /** Checks the values of a decoded cursor; a forged one is 400 and never reaches SQL. */
