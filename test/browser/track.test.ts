@@ -125,7 +125,7 @@ describe('browser journey: public tracking page', () => {
         expect(body).not.toContain(secret);
       }
       // The page is usable on a phone: no horizontal scrolling.
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
       await page.screenshot({ path: `${SHOTS}/2-found.png`, fullPage: true });
 
       // The English switch words the same view in English.
