@@ -167,6 +167,25 @@ describe('fromDcsa — precise reasons for bad events', () => {
     ).toMatch(/documentTypeCode: unknown code "XYZ"/);
   });
 
+  it('reads basic-format zone offsets as their extended form', () => {
+    const m = mapDcsaEvent(
+      {
+        eventID: 'z1',
+        eventType: 'TRANSPORT',
+        transportEventTypeCode: 'ARRI',
+        eventClassifierCode: 'ACT',
+        eventCreatedDateTime: '2026-12-08T14:05:00.000+0100',
+        eventDateTime: '2026-12-08T13:58:00z',
+        transportCall: { transportCallID: 't', UNLocationCode: 'DEHAM', modeOfTransport: 'VESSEL' },
+        documentReferences: [{ documentReferenceType: 'TRD', documentReferenceValue: 'B1' }],
+      },
+      { source: 's' },
+    );
+    expect(m).toMatchObject({
+      event: { updatedAt: '2026-12-08T14:05:00.000+01:00', eventTime: '2026-12-08T13:58:00Z' },
+    });
+  });
+
   it('refuses an envelope that is neither form', () => {
     expect(() => fromDcsa({ event: [] }, { source: 's' })).toThrow(DcsaPayloadError);
     expect(() => fromDcsa('[]', { source: 's' })).toThrow(/2.2 array of events or a 3.0 object/);

@@ -182,6 +182,18 @@ function normCode(v: unknown): string | null {
   return s ? s.toUpperCase().replace(/[\s-]+/g, '_') : null;
 }
 
+/**
+ * Date-times as some publishers write them (ISO 8601 basic offsets `+0100`, a lower-case `z`) in
+ * the extended form the internal model stores (`+01:00`, `Z`); anything else is left as it is.
+ */
+function zoned(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  const s = v.trim();
+  const basic = /^(.*T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)([+-])(\d{2})(\d{2})$/.exec(s);
+  if (basic) return `${basic[1]}${basic[2]}${basic[3]}:${basic[4]}`;
+  return /T.*z$/.test(s) ? `${s.slice(0, -1)}Z` : s;
+}
+
 /** The events of a DCSA payload and the spec version their envelope says. */
 export function dcsaEventsOf(payload: unknown): { version: '2.2' | '3.0'; events: unknown[] } {
   if (Array.isArray(payload)) return { version: '2.2', events: payload };
@@ -263,7 +275,7 @@ export function mapDcsaEvent(
 
   // Version of the event: 3.0 eventUpdatedDateTime, else eventCreatedDateTime.
   const updatedField = e.eventUpdatedDateTime !== undefined ? 'eventUpdatedDateTime' : 'eventCreatedDateTime';
-  const updatedAt = e[updatedField];
+  const updatedAt = zoned(e[updatedField]);
   if (updatedAt === undefined || updatedAt === null) {
     problems.push('eventCreatedDateTime: required (or eventUpdatedDateTime in 3.0)');
   } else if (parseZonedTime(updatedAt) === null) {
@@ -356,7 +368,7 @@ export function mapDcsaEvent(
 
   // When: 2.2 eventDateTime string + eventClassifierCode; 3.0 may nest {value, classifier}.
   const dt = e.eventDateTime;
-  const eventTime = isObject(dt) ? (dt.value ?? dt.dateTime) : dt;
+  const eventTime = zoned(isObject(dt) ? (dt.value ?? dt.dateTime) : dt);
   const rawClassifier = normCode(
     pick(e, 'eventClassifierCode', 'eventDateTime.classifier', 'eventDateTime.eventClassifierCode'),
   );
