@@ -191,4 +191,19 @@ describe('browser: exception board, notification endpoints, outbound log and tra
     await expect.poll(() => row.getByTestId('feed-error').count()).toBe(0);
     await page.screenshot({ path: `${SHOTS}/feeds.png`, fullPage: true });
   });
+
+  it('speaks English when the user switches the language', async () => {
+    await page.goto(`${t.baseUrl}/shipment-exceptions`);
+    await page.getByTestId('language-switch').click();
+    await page.getByRole('menuitem', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Exception board' }).waitFor();
+    const row = page.getByTestId('exception-table').locator('tr', { hasText: shipment.number });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Delay');
+    expect(await row.textContent()).toMatch(/later than promised/);
+    await page.goto(`${t.baseUrl}/shipments/${shipment.id}`);
+    await page.getByText('Milestones').first().waitFor();
+    await expect.poll(() => page.getByTestId('shipment-status').first().textContent()).toBe('Departed');
+    await page.screenshot({ path: `${SHOTS}/shipment-en.png`, fullPage: true });
+  });
 });
