@@ -157,7 +157,13 @@ export class ExceptionsService {
    */
   async evaluate(tx: DbOrTx, shipmentId: string): Promise<ShipmentException[]> {
     // Serialises evaluations of one shipment (ingestion, sweeper) so the open count stays exact.
-    const [shipment] = await tx.select().from(shipments).where(eq(shipments.id, shipmentId)).for('update');
+    // NO KEY UPDATE, not UPDATE: it does not conflict with the KEY SHARE locks that inserting rows
+    // referencing the shipment (events, exceptions) take, so concurrent batches cannot deadlock.
+    const [shipment] = await tx
+      .select()
+      .from(shipments)
+      .where(eq(shipments.id, shipmentId))
+      .for('no key update');
     if (!shipment) return [];
     const settings = await this.settings(tx);
     const events = await this.eventsOf(tx, shipmentId);
@@ -675,7 +681,7 @@ export class ExceptionsService {
         .select()
         .from(shipments)
         .where(eq(shipments.id, view.shipmentId))
-        .for('update');
+        .for('no key update');
       const [before] = await tx.select().from(shipmentExceptions).where(eq(shipmentExceptions.id, id));
       if (!before || before.status === 'resolved') throw conflict('This exception is resolved already.');
       const [row] = await tx
