@@ -16,6 +16,7 @@ export const FOLLOW_UP_KINDS = [
   'post_delivery',
   'post_complaint',
   'second_visit',
+  'shipment_exception',
 ] as const;
 export const FOLLOW_UP_STATUSES = ['open', 'done', 'cancelled'] as const;
 export const SPECIAL_HANDLING = [
