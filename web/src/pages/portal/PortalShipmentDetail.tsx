@@ -64,6 +64,8 @@ function exceptionsOf(s: PortalShipment, events: PortalEvents | undefined): Publ
     const kind = e.eventCode ? EXCEPTION_KIND_OF_CODE[e.eventCode] : undefined;
     if (kind && !out.some((x) => x.kind === kind)) out.push({ kind, since: e.eventTime ?? '' });
   }
+  // Open exceptions the portal cannot see the kind of (e.g. no news for too long): said generally.
+  if (s.openExceptions > 0 && out.length === 0) out.push({ kind: 'other', since: '' });
   return out;
 }
 
