@@ -267,6 +267,31 @@ export function suppressionReason(input: SuppressionInput): SuppressionReason | 
   return null;
 }
 
+/**
+ * A recipient URL as shown to staff who are not administrators: query values (a WeCom robot's
+ * `key`, a DingTalk `access_token`, a webhook's `?token=`) and a password in the URL are credentials
+ * — whoever has them can post into the customer's group chat — so they read `********`.
+ * Anything that is not an http(s) URL (an email address) is returned as it is.
+ */
+export function maskRecipient(recipient: string): string {
+  if (!/^https?:\/\//i.test(recipient)) return recipient;
+  let url: URL;
+  try {
+    url = new URL(recipient);
+  } catch {
+    return recipient.replace(/[?#].*$/, '?********');
+  }
+  const mask = '********';
+  if (url.password) url.password = mask;
+  if (url.username) url.username = mask;
+  if (url.search) {
+    const names = [...new Set(url.searchParams.keys())];
+    url.search = names.length > 0 ? names.map((n) => `${encodeURIComponent(n)}=${mask}`).join('&') : mask;
+  }
+  if (url.hash) url.hash = '';
+  return url.toString();
+}
+
 /** A short, single-line excerpt of a receiver's answer for the attempt log. */
 export function shortResponse(text: string, max = 500): string {
   const flat = text.replace(/\s+/g, ' ').trim();

@@ -10,6 +10,7 @@ import {
   dcsaKeyBytes,
   dingTalkPayload,
   dingTalkSignedUrl,
+  maskRecipient,
   nextAttemptAt,
   optOutScopeFor,
   robotAnswerError,
@@ -798,12 +799,21 @@ export class OutboundService {
       .where(and(...conditions))
       .orderBy(desc(outboundMessages.createdAt), desc(outboundMessages.id))
       .limit(filter.limit + 1);
-    return toPage(rows, filter.limit, (r) => [r.createdAt.toISOString(), r.id]);
+    const page = toPage(rows, filter.limit, (r) => [r.createdAt.toISOString(), r.id]);
+    return { ...page, items: page.items.map((m) => this.messageView(actor, m)) };
   }
 
   async getMessage(actor: Actor, id: string) {
     this.requireStaff(actor);
-    return this.messageDetail(id);
+    return this.messageView(actor, await this.messageDetail(id));
+  }
+
+  /**
+   * A message as the actor may see it: robot and webhook URLs carry their credentials (WeCom
+   * `key`, DingTalk `access_token`), which only administrators — who manage the endpoints — see.
+   */
+  private messageView<M extends { recipient: string }>(actor: Actor, message: M): M {
+    return actor.role === 'admin' ? message : { ...message, recipient: maskRecipient(message.recipient) };
   }
 
   /** A message with its attempts, oldest first. */
@@ -847,7 +857,7 @@ export class OutboundService {
       });
     });
     await this.deliverMessage(id);
-    return this.messageDetail(id);
+    return this.messageView(actor, await this.messageDetail(id));
   }
 
   // -------------------------------------------------------------------------------------------
