@@ -132,6 +132,16 @@ describe('creating shipments', () => {
     expect(audit.map((a) => a.action)).toEqual(['create']);
   });
 
+  it('creates once for a retried request with the same Idempotency-Key', async () => {
+    const key = `ship-${crypto.randomUUID()}`;
+    const body = base({ orderNo: key });
+    const first = await org.agent.post('/api/shipments', body, { 'idempotency-key': key });
+    const retry = await org.agent.post('/api/shipments', body, { 'idempotency-key': key });
+    expect(first.status).toBe(201);
+    expect(retry.body.id).toBe(first.body.id);
+    expect(await t.ctx.services.shipments.resolveReference(key)).toEqual([first.body.id]);
+  });
+
   it('numbers shipments from the sequence, one apart', async () => {
     const a = await createShipment(t, { customerId: customer.id, departmentId: org.seaImport.id });
     const b = await createShipment(t, { customerId: customer.id, departmentId: org.seaImport.id });
