@@ -236,7 +236,7 @@ async function benchIngestion(base: string, cookie: string, direct: pg.Client) {
     const tuples = batch.map((row, i) => {
       values.push(row.shipmentId, row.customerId, row.eventTime, row.sourceEventId);
       const p = i * 4;
-      return `(gen_random_uuid(), $${p + 1}, $${p + 2}, 'ARRIVED', 'EST', $${p + 3}, $${p + 3}, 'DEHAM', 'bench-sql', $${p + 4}, now(), now()::text)`;
+      return `(gen_random_uuid(), $${p + 1}, $${p + 2}, 'ARRIVED', 'EST', $${p + 3}::timestamptz, $${p + 3}::text, 'DEHAM', 'bench-sql', $${p + 4}, now(), now()::text)`;
     });
     await direct.query(
       `insert into tracking_events (id, shipment_id, customer_id, event_code, classifier, event_time, event_time_text,

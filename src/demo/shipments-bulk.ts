@@ -49,7 +49,8 @@ export function bulkShipmentsSql(input: {
   departmentIds: string[];
 }): SQL {
   const now = sql`${input.now.toISOString()}::timestamptz`;
-  const arr = (ids: string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
+  // Parenthesised: a subscript cannot follow a cast directly.
+  const arr = (ids: string[]) => sql`(${`{${ids.join(',')}}`}::uuid[])`;
   return sql`
 with g as (
   select n, ${hashSql(sql`n`)} as h,
@@ -89,7 +90,7 @@ select id, 'number', number from ins`;
 /** Events of the shipments numbered (offset, offset + count]: nine actual milestones up to now and one estimate. */
 export function bulkEventsSql(input: { count: number; offset: number; now: Date }): SQL {
   const now = sql`${input.now.toISOString()}::timestamptz`;
-  const codes = sql.raw(`array[${BENCH_MILESTONES.map((c) => `'${c}'`).join(',')}]`);
+  const codes = sql.raw(`(array[${BENCH_MILESTONES.map((c) => `'${c}'`).join(',')}])`);
   return sql`
 with s as (
   select id, customer_id, number, created_at, promised_at,
