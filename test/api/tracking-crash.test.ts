@@ -150,9 +150,9 @@ describe('ingestion survives SIGKILL', () => {
           updatedAt: new Date(Date.UTC(2026, 4, 1) + (n * BATCH + i) * 1000).toISOString(),
         }));
       const acknowledged: string[] = [];
-      // Several batches in flight at once; the process is killed while some are still unanswered.
-      const inFlight: Promise<void>[] = [];
+      // Two senders stream batches back to back; the process is killed while both have one in flight.
       let sent = 0;
+      let killed = false;
       const send = (n: number) =>
         client
           .post('/api/tracking-events', { events: batch(n) })
@@ -166,16 +166,21 @@ describe('ingestion survives SIGKILL', () => {
             // connection reset by the kill: not acknowledged
           });
       for (; sent < 3; sent++) await send(sent);
-      for (; sent < 8; sent++) inFlight.push(send(sent));
-      // Kill as soon as the first of the concurrent batches was answered (others still running).
+      const sender = async () => {
+        while (!killed && sent < 60) await send(sent++);
+      };
+      const senders = [sender(), sender()];
+      // Kill once a batch of the concurrent stream was answered (the other sender is mid-request).
       const firstAcked = BATCH * 3;
-      for (let i = 0; i < 600 && acknowledged.length <= firstAcked; i++)
-        await new Promise((resolve) => setTimeout(resolve, 10));
+      for (let i = 0; i < 1200 && acknowledged.length <= firstAcked; i++)
+        await new Promise((resolve) => setTimeout(resolve, 50));
       child.kill('SIGKILL');
+      killed = true;
       await stopped(child);
-      await Promise.all(inFlight);
+      await Promise.all(senders);
       expect(acknowledged.length).toBeGreaterThan(firstAcked);
-      expect(acknowledged.length).toBeLessThan(BATCH * 8);
+      // Some batches were sent and never answered.
+      expect(acknowledged.length).toBeLessThan(sent * BATCH);
 
       // Restart on the same data: every acknowledged event is there, no batch is half stored.
       child = serve(store.config, port);
@@ -186,18 +191,18 @@ describe('ingestion survives SIGKILL', () => {
       expect(events.status).toBe(200);
       const stored = new Set<string>(events.body.events.map((e: any) => e.sourceEventId));
       for (const id of acknowledged) expect(stored.has(id)).toBe(true);
-      for (let n = 0; n < 8; n++) {
+      for (let n = 0; n < sent; n++) {
         const present = batch(n).filter((e) => stored.has(e.sourceEventId)).length;
         expect([0, BATCH]).toContain(present);
       }
       // The sender retries what it did not get an answer for: the rest is stored, nothing twice.
-      for (let n = 0; n < 8; n++) {
+      for (let n = 0; n < sent; n++) {
         const retry = await again.post('/api/tracking-events', { events: batch(n) });
         expect(retry.status).toBe(200);
         for (const r of retry.body.results) expect(['accepted', 'duplicate']).toContain(r.outcome);
       }
       const final = await again.get(`/api/shipments/${shipmentId}/events`);
-      expect(final.body.events).toHaveLength(BATCH * 8);
+      expect(final.body.events).toHaveLength(BATCH * sent);
       child.kill('SIGTERM');
       await stopped(child);
       child = undefined;
