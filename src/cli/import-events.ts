@@ -76,7 +76,9 @@ export async function readTable(file: string): Promise<Table> {
   const rows: Table['rows'] = [];
   for await (const worksheet of reader) {
     for await (const row of worksheet as AsyncIterable<ExcelJS.Row>) {
-      const cells = (row.values as unknown[]).slice(1).map(cellText);
+      // row.values is sparse (an empty cell is a hole): Array.from reads holes as '' so that
+      // every later map/findIndex/Object.fromEntries sees a string in each column.
+      const cells = Array.from((row.values as unknown[]).slice(1), cellText);
       if (!headers) {
         headers = cells.map((c) => c.trim());
         continue;
@@ -101,6 +103,8 @@ function cellText(value: unknown): string {
     const v = value as Record<string, unknown>;
     if (Array.isArray(v.richText)) return v.richText.map((r: { text: string }) => r.text).join('');
     if ('result' in v) return cellText(v.result);
+    // A formula Excel never calculated (no cached result): there is no value to read.
+    if ('formula' in v || 'sharedFormula' in v) return '';
     if (typeof v.text === 'string') return v.text;
     if (typeof v.error === 'string') return v.error;
   }

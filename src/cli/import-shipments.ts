@@ -105,7 +105,17 @@ export async function importShipmentsFile(
         value: value.department,
         message: department.reason,
       });
-    if ('id' in customer && 'id' in department) {
+    const identified =
+      REFERENCE_FIELDS.some(([field]) => value[field]) || (value.containers ?? []).length > 0;
+    if (!identified)
+      result.problems.push({
+        row,
+        column: '',
+        value: '',
+        message:
+          'no reference: give an order no., B/L, booking, AWB, container or customer reference, so that running the file again does not create this shipment twice',
+      });
+    if ('id' in customer && 'id' in department && identified) {
       const existing = await alreadyImported(ctx, customer.id, value);
       if (existing) {
         result.skipped.push({ row, number: existing });
@@ -219,7 +229,27 @@ async function alreadyImported(
       ? [sql`(${shipmentReferences.kind} = ${kind} and ${shipmentReferences.value} = ${storedForm(kind, v)})`]
       : [];
   });
-  if (pairs.length === 0) return null;
+  if (pairs.length === 0) {
+    // Containers only: containers are reused from shipment to shipment, so only a shipment of
+    // this customer still under way (not delivered, not cancelled) with one of them is the same.
+    const containers = (row.containers ?? []).map((c) => storedForm('container', c));
+    if (containers.length === 0) return null;
+    const [open] = await ctx.db
+      .select({ number: shipments.number })
+      .from(shipmentReferences)
+      .innerJoin(shipments, eq(shipments.id, shipmentReferences.shipmentId))
+      .where(
+        and(
+          eq(shipments.customerId, customerId),
+          isNull(shipments.cancelledAt),
+          isNull(shipments.deliveredAt),
+          eq(shipmentReferences.kind, 'container'),
+          inArray(shipmentReferences.value, containers),
+        ),
+      )
+      .limit(1);
+    return open?.number ?? null;
+  }
   const [hit] = await ctx.db
     .select({ number: shipments.number })
     .from(shipmentReferences)

@@ -59,6 +59,7 @@ describe('import shipments', () => {
       [4, '集装箱号', expect.stringContaining('must be 3')],
       [5, '客户', expect.stringContaining('no customer file')],
       [5, '部门', 'no department with this code or name'],
+      [5, '', expect.stringContaining('no reference')],
     ]);
     expect(first.errorFile).toBe(join(dir, 'shipments.errors.csv'));
     const report = readFileSync(first.errorFile!, 'utf8');
@@ -170,6 +171,52 @@ describe('import events', () => {
     const result = await importEventsFile(t.ctx, file);
     expect(result.problems).toEqual([expect.objectContaining({ row: 1, column: '司机电话' })]);
     expect(await count('tracking_events')).toBe(before);
+  });
+});
+
+describe('import edge cases (QA)', () => {
+  it('reads an XLSX sheet with an empty column, an uncalculated formula and Excel serial times', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('事件');
+    // Column B has no header and no values: ExcelJS gives sparse rows (holes), which used to
+    // crash the import (Object.fromEntries on a hole) instead of reading the rows.
+    sheet.getCell('A1').value = '运单号';
+    sheet.getCell('C1').value = '事件';
+    sheet.getCell('D1').value = '时间';
+    sheet.getCell('E1').value = '备注';
+    sheet.getCell('A2').value = 'MEDUSH 882211';
+    sheet.getCell('C2').value = '卸船';
+    // A time column that is not formatted as a date: Excel's serial number (2026-04-09 06:00).
+    sheet.getCell('D2').value = 46121.25;
+    sheet.getCell('E2').value = { formula: 'A2&"x"' } as ExcelJS.CellFormulaValue;
+    const xlsx = join(dir, 'holes.xlsx');
+    await workbook.xlsx.writeFile(xlsx);
+    const result = await importEventsFile(t.ctx, xlsx, { timeZone: 'Europe/Berlin' });
+    expect(result.problems).toEqual([]);
+    expect(result.counts).toMatchObject({ accepted: 1 });
+    const [row] = await t.ctx.database.query<{ event_time_text: string; details: any }>(
+      sql`select event_time_text, details from tracking_events where event_code = 'DISCHARGED' and source = 'csv'`,
+    );
+    expect(row!.event_time_text).toBe('2026-04-09T06:00:00+02:00');
+    expect(row!.details.remark).toBeUndefined(); // not "[object Object]"
+  });
+
+  it('never creates a shipment twice: containers-only rows match the open shipment, rows without any reference are refused', async () => {
+    const file = join(dir, 'containers-only.csv');
+    writeFileSync(
+      file,
+      `\uFEFF客户,部门,运输方式,集装箱号,目的港\n${customerName},${departmentCode},海运,TGHU 000001 3,DEHAM\n\n,,,,\n${customerName},${departmentCode},海运,,NLRTM\n`,
+    );
+    const before = await count('shipments');
+    const first = await importShipmentsFile(t.ctx, file, { timeZone: 'Asia/Shanghai' });
+    expect(first.created.map((c) => c.row)).toEqual([2]);
+    expect(first.problems).toEqual([
+      expect.objectContaining({ row: 5, message: expect.stringContaining('no reference') }),
+    ]);
+    const second = await importShipmentsFile(t.ctx, file, { timeZone: 'Asia/Shanghai' });
+    expect(second.created).toEqual([]);
+    expect(second.skipped).toEqual([{ row: 2, number: first.created[0]!.number }]);
+    expect(await count('shipments')).toBe(before + 1);
   });
 });
 

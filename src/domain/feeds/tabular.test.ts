@@ -171,4 +171,10 @@ describe('shipmentRows', () => {
     );
     expect(events.rows[0]).toMatchObject({ ok: false, problems: [{ column: '类型' }] });
   });
+
+  it('reads Excel serial date numbers (a time column not formatted as dates) in the given zone (QA)', () => {
+    expect(parseSheetTime('46095.3958333333', 'Asia/Shanghai')).toBe('2026-03-14T09:30:00+08:00');
+    expect(parseSheetTime('46095', 'Europe/Berlin')).toBe('2026-03-14T00:00:00+01:00');
+    expect(parseSheetTime('1234', 'Asia/Shanghai')).toBeNull();
+  });
 });

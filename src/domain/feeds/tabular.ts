@@ -122,6 +122,8 @@ const LOCAL_TIME_RE =
  * (DST aware). A date alone is midnight. `null` when it is not a date.
  */
 export function parseSheetTime(value: string, timeZone: string): string | null {
+  const serial = excelSerialTime(value.trim(), timeZone);
+  if (serial) return serial;
   const m = LOCAL_TIME_RE.exec(value.trim());
   if (!m) return null;
   const [, y, mo, d, h = '0', mi = '0', s = '0', zone] = m;
@@ -139,6 +141,26 @@ export function parseSheetTime(value: string, timeZone: string): string | null {
     return parseZonedTime(iso) === null ? null : iso;
   }
   return localToZonedIso(timeZone, year, month, day, Number(h), Number(mi), Number(s));
+}
+
+/**
+ * An Excel date serial (days since 1899-12-30, the fraction the time of day), as a sheet gives it
+ * when the column is not formatted as a date: 46095.39583 is 2026-03-14 09:30. Only 5-digit day
+ * numbers (1954–2173) are read as dates; the wall clock is in `timeZone` like any zone-less time.
+ */
+function excelSerialTime(value: string, timeZone: string): string | null {
+  if (!/^[2-9]\d{4}(\.\d+)?$/.test(value)) return null;
+  const ms = Math.round((Number(value) * 86_400_000) / 1000) * 1000 + Date.UTC(1899, 11, 30);
+  const wall = new Date(ms);
+  return localToZonedIso(
+    timeZone,
+    wall.getUTCFullYear(),
+    wall.getUTCMonth() + 1,
+    wall.getUTCDate(),
+    wall.getUTCHours(),
+    wall.getUTCMinutes(),
+    wall.getUTCSeconds(),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
