@@ -415,6 +415,16 @@ describe('/v2/event-subscriptions', () => {
     const url = await post(portalA, { ...ok, callbackUrl: 'ftp://erp.example.cn/cb' });
     expect(url.status).toBe(422);
     expect(url.body.errors[0].field).toBe('callbackUrl');
+    for (const internal of [
+      'http://localhost:8080/cb',
+      'http://10.1.2.3/cb',
+      'http://192.168.1.10/cb',
+      'http://169.254.169.254/latest',
+      'http://[::1]/cb',
+      'https://erp.internal/cb',
+    ]) {
+      expect((await post(portalA, { ...ok, callbackUrl: internal })).status).toBe(422);
+    }
     expect((await post(portalA, { ...ok, equipmentEventTypeCode: ['LODE'] })).status).toBe(400);
     expect((await post(portalA, { ...ok, colour: 'red' })).status).toBe(400);
     expect((await post(portalA, { ...ok, customerId: customerB.id })).status).toBe(404);
@@ -474,14 +484,23 @@ describe('signed callbacks', () => {
   });
 
   it('publish queues one callback per matching subscription and event version; delivery is signed', async () => {
-    const sub = await portalA.post('/v2/event-subscriptions', {
+    // The receiver listens on loopback: portal users may not aim callbacks there, admins may.
+    const refused = await portalA.post('/v2/event-subscriptions', {
+      callbackUrl: `${baseUrl}/dcsa`,
+      secret: SECRET,
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors[0].field).toBe('callbackUrl');
+    const sub = await t.admin.post('/v2/event-subscriptions', {
       callbackUrl: `${baseUrl}/dcsa`,
       secret: SECRET,
       transportEventTypeCode: ['ARRI'],
+      customerId: customerA.id,
     });
-    const other = await portalB.post('/v2/event-subscriptions', {
+    const other = await t.admin.post('/v2/event-subscriptions', {
       callbackUrl: `${baseUrl}/b`,
       secret: SECRET,
+      customerId: customerB.id,
     });
     expect(sub.status).toBe(201);
     const arrived = await event(seaA, {
@@ -539,11 +558,12 @@ describe('signed callbacks', () => {
     await t.ctx.db
       .insert(shipmentReferences)
       .values({ shipmentId: seaA.id, kind: 'house_bl', value: 'LSHB2611001' });
-    const sub = await portalA.post('/v2/event-subscriptions', {
+    const sub = await t.admin.post('/v2/event-subscriptions', {
       callbackUrl: `${baseUrl}/e2e`,
       secret: SECRET,
       eventType: ['TRANSPORT'],
       UNLocationCode: 'NLRTM',
+      customerId: customerA.id,
     });
     expect(sub.status).toBe(201);
     const carrierEvent = {

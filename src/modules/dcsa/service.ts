@@ -218,6 +218,41 @@ const DOC_SQL = sql`(CASE WHEN ${FROM_DCSA_SH} AND split_part(${SOURCE_CODE}, ':
 
 const normSql = (column: SQL | AnyPgColumn) => sql`upper(regexp_replace(${column}, '\\s', '', 'g'))`;
 
+/** Host names and literal addresses of this or a private network. */
+export function isInternalHost(hostname: string): boolean {
+  const host = hostname
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
+  if (
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    host.endsWith('.local') ||
+    host.endsWith('.internal')
+  )
+    return true;
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    return (
+      a === 0 ||
+      a === 10 ||
+      a === 127 ||
+      (a === 100 && b >= 64 && b <= 127) ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      a >= 224
+    );
+  }
+  if (host.includes(':')) {
+    if (host === '::' || host === '::1') return true;
+    if (host.startsWith('::ffff:')) return true;
+    return /^(fc|fd|fe8|fe9|fea|feb)/.test(host);
+  }
+  return false;
+}
+
 /** Liaison as a DCSA Track & Trace 2.2 provider: GET /v2/events and /v2/event-subscriptions. */
 export class DcsaService {
   constructor(private readonly ctx: AppContext) {}
@@ -392,7 +427,12 @@ export class DcsaService {
     return DcsaService.view(await this.requireSubscription(actor, id));
   }
 
-  private checkCallbackUrl(url: string): string {
+  /**
+   * An absolute http(s) URL. Portal users (customers' systems) may not aim callbacks at this
+   * network — loopback, private, link-local or unique-local addresses, localhost, *.local,
+   * *.internal — so a subscription cannot make the server POST to internal services; admins may.
+   */
+  private checkCallbackUrl(actor: Actor, url: string): string {
     let parsed: URL;
     try {
       parsed = new URL(url);
@@ -401,6 +441,10 @@ export class DcsaService {
     }
     if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
       throw validationFailed([{ field: 'callbackUrl', message: 'must be an absolute http(s) URL' }]);
+    if (actor.role !== 'admin' && isInternalHost(parsed.hostname))
+      throw validationFailed([
+        { field: 'callbackUrl', message: 'must be a public address (not loopback, private or local)' },
+      ]);
     return parsed.toString();
   }
 
@@ -435,7 +479,7 @@ export class DcsaService {
         ]);
       customerId = (await this.ctx.services.customers.requireReadable(actor, input.customerId)).id;
     }
-    const callbackUrl = this.checkCallbackUrl(input.callbackUrl);
+    const callbackUrl = this.checkCallbackUrl(actor, input.callbackUrl);
     if (input.secret === undefined) throw validationFailed([{ field: 'secret', message: 'required' }]);
     const secret = this.checkSecret(input.secret);
     const filters = this.filtersOf(input);
@@ -474,7 +518,7 @@ export class DcsaService {
           message: 'change the secret with PUT /v2/event-subscriptions/{subscriptionID}/secret',
         },
       ]);
-    const callbackUrl = this.checkCallbackUrl(input.callbackUrl);
+    const callbackUrl = this.checkCallbackUrl(actor, input.callbackUrl);
     const filters = this.filtersOf(input);
     return this.ctx.db.transaction(async (tx) => {
       const before = await this.requireSubscription(actor, id, tx);
