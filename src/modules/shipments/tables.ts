@@ -112,6 +112,10 @@ export const shipments = pgTable(
     index('shipments_active_idx')
       .on(t.lastEventAt)
       .where(sql`${t.deliveredAt} is null and ${t.cancelledAt} is null`),
+    // The exception sweep's "promise passed without delivery" scan.
+    index('shipments_active_promise_idx')
+      .on(t.promisedAt)
+      .where(sql`${t.deliveredAt} is null and ${t.cancelledAt} is null`),
   ],
 );
 

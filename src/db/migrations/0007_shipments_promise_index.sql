@@ -1,0 +1,1 @@
+CREATE INDEX "shipments_active_promise_idx" ON "shipments" USING btree ("promised_at") WHERE "shipments"."delivered_at" is null and "shipments"."cancelled_at" is null;
