@@ -308,6 +308,45 @@ describe('service methods other modules call', () => {
         .where(eq(timelineEntries.refId, s.id))
     ).map((r) => r.kind);
     expect(kinds.sort()).toEqual(['shipment.created', 'shipment.delivered', 'shipment.departed']);
+    // A corrected departure time updates its entry; a retracted delivery takes its entry away.
+    events[1] = { ...events[1], eventTime: '2026-11-20T09:30:00+08:00' };
+    const withoutDelivery = events.filter((e) => e.eventCode !== 'DELIVERED');
+    await apply(withoutDelivery);
+    const entries = await t.ctx.db
+      .select({ kind: timelineEntries.kind, at: timelineEntries.at })
+      .from(timelineEntries)
+      .where(eq(timelineEntries.refId, s.id));
+    expect(entries.map((e) => e.kind).sort()).toEqual([
+      'shipment.arrived',
+      'shipment.created',
+      'shipment.departed',
+    ]);
+    view = (await org.agent.get(`/api/shipments/${s.id}`)).body;
+    expect(view).toMatchObject({ status: 'arrived', deliveredAt: null });
+  });
+
+  it('keeps one departed entry per port: a corrected time updates it, a transshipment adds one', async () => {
+    const s = await createShipment(t, { customerId: customer.id });
+    const apply = (list: MilestoneEvent[]) =>
+      t.ctx.db.transaction((tx) =>
+        t.ctx.services.shipments.applyStatus(tx, s.id, currentStatus(list), new Date()),
+      );
+    const first = event({ eventCode: 'DEPARTED', eventTime: '2026-11-20T08:00:00+08:00' });
+    await apply([first]);
+    await apply([{ ...first, eventTime: '2026-11-20T09:30:00+08:00' }]);
+    const departed = () =>
+      t.ctx.db
+        .select({ at: timelineEntries.at, title: timelineEntries.title })
+        .from(timelineEntries)
+        .where(and(eq(timelineEntries.refId, s.id), eq(timelineEntries.kind, 'shipment.departed')));
+    expect((await departed()).map((e) => e.at.toISOString())).toEqual(['2026-11-20T01:30:00.000Z']);
+    await apply([
+      { ...first, eventTime: '2026-11-20T09:30:00+08:00' },
+      event({ eventCode: 'DEPARTED', eventTime: '2026-11-25T09:00:00+08:00', location: 'SGSIN' }),
+    ]);
+    const entries = await departed();
+    expect(entries).toHaveLength(2);
+    expect(entries.some((e) => e.title.includes('SGSIN'))).toBe(true);
   });
 
   it('keeps open exceptions in step', async () => {

@@ -42,6 +42,7 @@ import { ShipmentDocuments } from './documents.ts';
 import { ShipmentSubscriptionsService } from './subscriptions.ts';
 import { customers } from '../customers/tables.ts';
 import { departments } from '../departments/tables.ts';
+import { timelineEntries } from '../timeline/tables.ts';
 import { trackingEvents } from '../tracking/tables.ts';
 import { users } from '../users/tables.ts';
 import type { ShipmentCreate, ShipmentListFilter, ShipmentPatch, ShipmentSort } from './schema.ts';
@@ -50,6 +51,7 @@ import {
   MILESTONE_TIMELINE_KINDS,
   SHIPMENT_CANCELLED,
   SHIPMENT_CREATED,
+  SHIPMENT_DELIVERED,
   milestoneLabel,
   shipmentTimelineTitle,
 } from './timeline.ts';
@@ -579,6 +581,9 @@ export class ShipmentsService {
       updatedAt: this.ctx.now(),
     };
     await tx.update(shipments).set(next).where(eq(shipments.id, shipmentId));
+    // A withdrawn delivery (the feed retracted it) leaves no "delivered" on the customer's timeline.
+    if (before.deliveredAt && !next.deliveredAt)
+      await this.ctx.services.timeline.removeRef(tx, 'shipment', shipmentId, SHIPMENT_DELIVERED);
     if (!latest || before.cancelledAt) return;
     const changed =
       before.status !== next.status ||
@@ -588,22 +593,37 @@ export class ShipmentsService {
     const after = { ...before, ...next };
     const kind = MILESTONE_TIMELINE_KINDS[code];
     if (kind) {
-      await this.ctx.services.timeline.add(tx, {
-        customerId: before.customerId,
+      const location = latest.location ?? null;
+      const entry = {
         at: next.statusAt ?? this.ctx.now(),
-        kind,
-        refType: 'shipment',
-        refId: shipmentId,
         title: shipmentTimelineTitle(kind, after),
-        detail: {
-          number: before.number,
-          eventCode: code,
-          eventTime: latest.eventTime,
-          location: latest.location ?? null,
-        },
-        departmentId: before.departmentId,
-        actorId: null,
-      });
+        detail: { number: before.number, eventCode: code, eventTime: latest.eventTime, location },
+      };
+      // One entry per milestone and place: a corrected time updates it instead of adding another
+      // (a transshipment's second departure, from another port, gets its own).
+      const [existing] = await tx
+        .select({ id: timelineEntries.id })
+        .from(timelineEntries)
+        .where(
+          and(
+            eq(timelineEntries.refType, 'shipment'),
+            eq(timelineEntries.refId, shipmentId),
+            eq(timelineEntries.kind, kind),
+            sql`${timelineEntries.detail}->>'location' is not distinct from ${location}`,
+          ),
+        )
+        .limit(1);
+      if (existing) await tx.update(timelineEntries).set(entry).where(eq(timelineEntries.id, existing.id));
+      else
+        await this.ctx.services.timeline.add(tx, {
+          customerId: before.customerId,
+          kind,
+          refType: 'shipment',
+          refId: shipmentId,
+          ...entry,
+          departmentId: before.departmentId,
+          actorId: null,
+        });
     }
     // Exceptions are told by the exceptions service; paperwork and checks are not movements.
     if (!EXCEPTION_CODES.includes(code) && !INFORMATIONAL_CODES.includes(code))
