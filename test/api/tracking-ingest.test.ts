@@ -221,6 +221,34 @@ describe('POST /api/tracking-events', () => {
     expect(row.eventTimeText).toBe('2026-05-02T08:00:00Z');
   });
 
+  it('two different versions under one version time settle the same whatever order they arrive in', async () => {
+    const shipment = await createShipment(t, { customerId, departmentId });
+    const version = (source: string, eventTime: string) =>
+      trackingEvent({
+        source,
+        shipmentId: shipment.id,
+        sourceEventId: 'TIE',
+        eventCode: 'ARRIVED',
+        classifier: 'EST',
+        eventTime,
+        updatedAt: '2026-03-01T00:00:00Z',
+      });
+    const post = async (events: unknown[]) => (await ops.post('/api/tracking-events', { events })).body;
+    const a = '2026-03-10T08:00:00Z';
+    const b = '2026-03-11T08:00:00Z';
+    await post([version('test:tie-ab', a)]);
+    await post([version('test:tie-ab', b)]);
+    await post([version('test:tie-ba', b)]);
+    await post([version('test:tie-ba', a)]);
+    await post([version('test:tie-batch', a), version('test:tie-batch', b)]);
+    const stored = async (source: string) =>
+      (await t.ctx.db.select().from(trackingEvents).where(eq(trackingEvents.source, source)))[0]
+        .eventTimeText;
+    const winner = await stored('test:tie-ab');
+    expect(await stored('test:tie-ba')).toBe(winner);
+    expect(await stored('test:tie-batch')).toBe(winner);
+  });
+
   it('events without a source version are duplicates when resent unchanged and replace when changed', async () => {
     const shipment = await createShipment(t, { customerId, departmentId });
     const source = 'test:noversion';
