@@ -424,12 +424,15 @@ export class OutboundService {
    */
   async deliverDue(limit = 100): Promise<number> {
     let total = 0;
-    for (;;) {
-      const ids = await this.claim(undefined, Math.min(limit - total, 50));
-      if (ids.length === 0) break;
-      for (const id of ids) await this.deliverClaimed(id);
-      total += ids.length;
-      if (total >= limit) break;
+    // One message claimed at a time: a claim's lease (5 min) must outlive the work it covers. A
+    // batch claimed at once is worked through one by one — 50 receivers that each take the 10 s
+    // timeout (or an SMTP server its 40 s) outlast the lease, and the next minute's sweep would
+    // claim and send the rest of the batch a second time.
+    while (total < limit) {
+      const [id] = await this.claim(undefined, 1);
+      if (!id) break;
+      await this.deliverClaimed(id);
+      total++;
     }
     return total;
   }
