@@ -565,7 +565,13 @@ export class ShipmentsService {
     status: DerivedStatus,
     lastEventAt: Date | null,
   ): Promise<void> {
-    const [before] = await tx.select().from(shipments).where(eq(shipments.id, shipmentId)).for('update');
+    // NO KEY UPDATE: inserting events and exceptions takes KEY SHARE locks on this row, which
+    // FOR UPDATE would conflict with (concurrent batches for one shipment deadlocked).
+    const [before] = await tx
+      .select()
+      .from(shipments)
+      .where(eq(shipments.id, shipmentId))
+      .for('no key update');
     if (!before) return;
     const latest = status.latestActual;
     const time = (iso: string | null | undefined) => (iso ? new Date(iso) : null);

@@ -132,6 +132,8 @@ export const shipmentReferences = pgTable(
   (t) => [
     uniqueIndex('shipment_references_pk').on(t.shipmentId, t.kind, t.value),
     index('shipment_references_value_idx').on(t.value, t.kind),
+    // Prefix search (value LIKE 'X%') under any database collation.
+    index('shipment_references_prefix_idx').on(t.value.op('text_pattern_ops')),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "shipment_references_prefix_idx" ON "shipment_references" USING btree ("value" text_pattern_ops);
