@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   EVENT_CODES,
+  INFORMATIONAL_CODES,
   type EventClassifier,
   type EventCode,
   type MilestoneEvent,
@@ -389,11 +390,13 @@ describe('properties', () => {
     );
   });
 
-  it('the status is the code of the actual event with the greatest event time', () => {
+  it('the status is the code of the actual movement with the greatest event time', () => {
     fc.assert(
       fc.property(batchArb, (batch) => {
         const events = mergeEvents([], batch).events.filter((e) => !e.retracted);
-        const acts = events.filter((e) => e.classifier === 'ACT');
+        const acts = events.filter(
+          (e) => e.classifier === 'ACT' && !INFORMATIONAL_CODES.includes(e.eventCode),
+        );
         const s = currentStatus(events);
         if (acts.length === 0) {
           expect(s.status).toBeNull();
@@ -418,5 +421,46 @@ describe('codes appended for DCSA feeds', () => {
     ]);
     expect(rows.map((r) => r.eventCode)).toEqual(['GATE_IN', 'LOADED', 'DISCHARGED', 'GATE_OUT']);
     expect(validateEvent(ev({ eventCode: 'DOCUMENT_STATUS' }))).toEqual([]);
+  });
+});
+
+describe('status ignores paperwork', () => {
+  it('keeps the latest movement as the status when a document or inspection event comes after it', () => {
+    const base = {
+      shipmentKey: 's1',
+      classifier: 'ACT' as const,
+      location: 'DEHAM',
+      source: 'dcsa:TEST',
+      retracted: false,
+    };
+    const events = [
+      {
+        ...base,
+        id: '1',
+        eventCode: 'ARRIVED' as const,
+        eventTime: '2026-11-01T10:00:00Z',
+        sourceEventId: 'a',
+        updatedAt: '2026-11-01T10:00:00Z',
+      },
+      {
+        ...base,
+        id: '2',
+        eventCode: 'DOCUMENT_STATUS' as const,
+        eventTime: '2026-11-02T10:00:00Z',
+        sourceEventId: 'b',
+        updatedAt: '2026-11-02T10:00:00Z',
+      },
+      {
+        ...base,
+        id: '3',
+        eventCode: 'INSPECTED' as const,
+        eventTime: '2026-11-03T10:00:00Z',
+        sourceEventId: 'c',
+        updatedAt: '2026-11-03T10:00:00Z',
+      },
+    ];
+    const status = currentStatus(events);
+    expect(status.status).toBe('ARRIVED');
+    expect(status.latestActual?.id).toBe('1');
   });
 });

@@ -306,7 +306,10 @@ export interface Expectation {
 }
 
 export interface ShipmentStatus {
-  /** Event code of the latest actual milestone by event time; `null` before any actual event. */
+  /**
+   * Event code of the latest actual milestone by event time, informational codes left out; `null`
+   * before any actual movement.
+   */
   status: EventCode | null;
   latestActual: MilestoneEvent | null;
   /** Actual exception events (DAMAGED, HOLD, LOST, DELIVERY_FAILED) not followed by a DELIVERED actual. */
@@ -339,7 +342,8 @@ export function currentStatus(
 ): ShipmentStatus {
   const all = live(events);
   const actuals = all.filter((e) => e.classifier === 'ACT').sort(compareByEventTime);
-  const latestActual = actuals.at(-1) ?? null;
+  // Paperwork and inspections (DOCUMENT_STATUS, INSPECTED) say nothing about where the cargo is.
+  const latestActual = actuals.filter((e) => !INFORMATIONAL_CODES.includes(e.eventCode)).at(-1) ?? null;
   const isArrival = (e: MilestoneEvent) =>
     e.eventCode === 'ARRIVED' && (!options.destination || e.location === options.destination);
   const actualArrival = actuals.filter(isArrival).at(-1)?.eventTime ?? null;
