@@ -67,6 +67,15 @@ export const EVENT_CODES = [
   'DAMAGED',
   'HOLD',
   'LOST',
+  'GATE_IN',
+  'GATE_OUT',
+  'STUFFED',
+  'STRIPPED',
+  'PICKED_UP',
+  'DROPPED_OFF',
+  'INSPECTED',
+  'RELEASED',
+  'DOCUMENT_STATUS',
 ] as const;
 export const EXCEPTION_EVENT_CODES = ['DELIVERY_FAILED', 'DAMAGED', 'HOLD', 'LOST'];
 /** Statuses a shipment can have: created, a lower-cased event code, cancelled. */
