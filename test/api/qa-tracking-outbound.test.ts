@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskRecipient } from '../../src/domain/outbound.ts';
+import { and } from 'drizzle-orm';
 import { notificationEndpoints, outboundMessages } from '../../src/modules/outbound/tables.ts';
 import {
   type Organisation,
@@ -127,5 +128,49 @@ describe('notification log (QA)', () => {
       (await org.manager.put(`/api/contacts/${contact.id}/notification-preferences`, { optOuts: ['all'] }))
         .status,
     ).toBe(403);
+  });
+
+  it('tells a customer group robot an event once, not once as the contact notice and again as an endpoint', async () => {
+    const customer = await createCustomer(t, { ownerId: org.agent.user.id });
+    await createContact(t, {
+      customerId: customer.id,
+      isPrimary: true,
+      email: 'wx@example.cn',
+      preferredChannel: 'wechat',
+    });
+    const [robot] = await t.ctx.db
+      .insert(notificationEndpoints)
+      .values({
+        id: uuidv7(),
+        kind: 'wecom',
+        name: '客户群',
+        url: receiver.url(`/cgi-bin/webhook/send?key=${uuidv7()}`),
+        topics: ['shipment.*'],
+        customerId: customer.id,
+      })
+      .returning();
+    const key = `exception:${uuidv7()}`;
+    // What the exception engine does for one exception: the contact's notice, then the endpoints.
+    await t.ctx.db.transaction(async (tx) => {
+      await t.ctx.services.outbound.notifyContact(tx, {
+        customerId: customer.id,
+        topic: 'shipment.exception',
+        subject: '货物延误通知',
+        body: '您的货物预计晚到 2 天。',
+        dedupeKey: key,
+      });
+      await t.ctx.services.outbound.notifyEndpoints(
+        tx,
+        customer.id,
+        'shipment.exception',
+        { title: '货物延误通知', text: '您的货物预计晚到 2 天。' },
+        key,
+      );
+    });
+    const toRobot = await t.ctx.db
+      .select()
+      .from(outboundMessages)
+      .where(and(eq(outboundMessages.endpointId, robot!.id)));
+    expect(toRobot.map((m) => [m.channel, m.dedupeKey])).toEqual([['wecom', key]]);
   });
 });

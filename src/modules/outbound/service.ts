@@ -282,8 +282,29 @@ export class OutboundService {
         ),
       )
       .orderBy(asc(notificationEndpoints.id));
+    // A robot that already carries the contact's notice of the same event (notifyContact with this
+    // dedupeKey chose the customer's WeCom/DingTalk group) is not told a second time.
+    const robotIds = endpoints.filter((e) => e.kind !== 'webhook').map((e) => e.id);
+    const told =
+      robotIds.length === 0
+        ? new Set<string>()
+        : new Set(
+            (
+              await tx
+                .select({ endpointId: outboundMessages.endpointId })
+                .from(outboundMessages)
+                .where(
+                  and(
+                    eq(outboundMessages.dedupeKey, dedupeKey),
+                    inArray(outboundMessages.endpointId, robotIds),
+                    inArray(outboundMessages.status, ['queued', 'retrying', 'sent']),
+                  ),
+                )
+            ).map((r) => r.endpointId),
+          );
     for (const endpoint of endpoints) {
       if (!topicMatches(endpoint.topics, topic)) continue;
+      if (told.has(endpoint.id)) continue;
       await this.enqueueForEndpoint(tx, endpoint, customerId, topic, payload, `${dedupeKey}:${endpoint.id}`);
     }
   }
