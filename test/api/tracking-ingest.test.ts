@@ -265,6 +265,9 @@ describe('POST /api/tracking-events', () => {
     expect((await post(event)).outcome).toBe('duplicate');
     expect((await post({ ...event, location: 'DEHAM' })).outcome).toBe('replaced');
     expect(await storedCount(source)).toBe(1);
+    // Readers of the stored version (exceptions, public tracking) always get a zoned time.
+    const [row] = await t.ctx.db.select().from(trackingEvents).where(eq(trackingEvents.source, source));
+    expect(row.sourceUpdatedText).toBe(row.sourceUpdatedAt.toISOString());
   });
 
   it('lets operations, supervisors, managers, admins and their API tokens ingest; not agents or portal users', async () => {

@@ -168,8 +168,8 @@ function compareCandidates(a: Candidate, b: Candidate): number {
  * one is greater in the total order of src/domain/milestones.ts (later version; at the same instant
  * a retraction, then the greater content). The unique index on (source, source_event_id)
  * arbitrates between concurrent batches, so an event is stored once whoever sends it first.
- * A retraction keeps the withdrawn content as a tombstone. Events without a source version
- * (source_updated_text = '') replace only when their content differs.
+ * A retraction keeps the withdrawn content as a tombstone. Events without a source version are
+ * stamped with the ingestion time and written by a second statement that replaces only a changed content.
  */
 const KEY = (alias: string) =>
   `(CASE WHEN ${alias}.retracted THEN '' ELSE concat_ws(E'\\x01', ${alias}.shipment_id::text, ${alias}.event_code, ${alias}.classifier, ${alias}.event_time_text, coalesce(${alias}.location, '')) END) COLLATE "C"`;
@@ -184,7 +184,7 @@ SELECT x.id, x.shipment_id, x.customer_id, x.event_code, x.classifier, x.event_t
   x.retracted, x.source_code, coalesce(x.details, '{}'::jsonb), x.raw, x.recorded_by_id, x.received_at,
   x.received_at
 FROM jsonb_to_recordset(`;
-const UPSERT_TAIL = `::jsonb) AS x(ord int, id uuid, shipment_id uuid, customer_id uuid,
+const UPSERT_TAIL_SET = `::jsonb) AS x(ord int, id uuid, shipment_id uuid, customer_id uuid,
   event_code text, classifier text, event_time timestamptz, event_time_text text, location text,
   location_name text, source text, source_event_id text, source_updated_at timestamptz,
   source_updated_text text, retracted boolean, source_code text, details jsonb, raw jsonb,
@@ -212,15 +212,15 @@ ON CONFLICT (source, source_event_id) DO UPDATE SET
   recorded_by_id = excluded.recorded_by_id,
   seq = nextval(pg_get_serial_sequence('tracking_events', 'seq')),
   updated_at = excluded.updated_at
-WHERE CASE WHEN excluded.source_updated_text = '' THEN
-    excluded.source_updated_at >= t.source_updated_at AND (CASE WHEN excluded.retracted THEN NOT t.retracted
-      ELSE t.retracted OR ${KEY('excluded')} <> ${KEY('t')} END)
-  ELSE
-    excluded.source_updated_at > t.source_updated_at OR (excluded.source_updated_at = t.source_updated_at
-      AND (excluded.retracted, ${KEY('excluded')}) > (t.retracted, ${KEY('t')}))
-  END
+__WHERE__
 RETURNING t.id, t.source, t.source_event_id AS "sourceEventId", t.shipment_id AS "shipmentId",
   t.retracted, (t.xmax = 0) AS inserted`;
+/** Versioned events: the greater version wins (later; at the same instant retraction, then content). */
+const NEWER_VERSION = `excluded.source_updated_at > t.source_updated_at OR (excluded.source_updated_at = t.source_updated_at
+  AND (excluded.retracted, ${KEY('excluded')}) > (t.retracted, ${KEY('t')}))`;
+/** Events whose source gives no version (stamped with the ingestion time): only a changed content replaces. */
+const CHANGED_CONTENT = `excluded.source_updated_at >= t.source_updated_at AND (CASE WHEN excluded.retracted
+  THEN NOT t.retracted ELSE t.retracted OR ${KEY('excluded')} <> ${KEY('t')} END)`;
 
 async function rowsOf<T>(db: DbOrTx, statement: ReturnType<typeof sql>): Promise<T[]> {
   const result = (await db.execute(statement)) as unknown as { rows: T[] };
@@ -321,7 +321,8 @@ export class TrackingService {
           source: event.source,
           source_event_id: event.sourceEventId,
           source_updated_at: new Date(event.updatedMs).toISOString(),
-          source_updated_text: event.updatedText,
+          // Always a zoned time; events without a source version carry the ingestion time.
+          source_updated_text: event.updatedText || new Date(event.updatedMs).toISOString(),
           retracted: event.retracted,
           source_code: event.sourceCode,
           details: event.details,
@@ -361,13 +362,19 @@ export class TrackingService {
         c.row.ord = i;
       });
       const written = new Map<string, WrittenRow>();
-      for (let i = 0; i < ordered.length; i += CHUNK) {
-        const chunk = ordered.slice(i, i + CHUNK).map((c) => c.row);
-        const rows = await rowsOf<WrittenRow>(
-          tx,
-          sql`${sql.raw(UPSERT_HEAD)}${JSON.stringify(chunk)}${sql.raw(UPSERT_TAIL)}`,
-        );
-        for (const row of rows) written.set(identity(row.source, row.sourceEventId), row);
+      // Versioned events first, then those without a source version (their own replacement rule).
+      for (const implicit of [false, true]) {
+        const group = ordered.filter((c) => (c.event.updatedText === '') === implicit).map((c) => c.row);
+        for (let i = 0; i < group.length; i += CHUNK) {
+          const [set, returning] = UPSERT_TAIL_SET.split('__WHERE__');
+          const rows = await rowsOf<WrittenRow>(
+            tx,
+            sql`${sql.raw(UPSERT_HEAD)}${JSON.stringify(group.slice(i, i + CHUNK))}${sql.raw(
+              `${set}WHERE ${implicit ? CHANGED_CONTENT : NEWER_VERSION}${returning}`,
+            )}`,
+          );
+          for (const row of rows) written.set(identity(row.source, row.sourceEventId), row);
+        }
       }
       // Versions the database kept: is what it holds the same version (duplicate) or a newer one?
       const kept = ordered.filter((c) => !written.has(identity(c.event.source, c.event.sourceEventId)));
@@ -591,11 +598,27 @@ export class TrackingService {
   private async recompute(tx: DbOrTx, shipmentIds: string[], changedEventIds: string[]): Promise<void> {
     if (shipmentIds.length === 0) return;
     const ids = [...shipmentIds].sort();
-    const rowsByShipment = new Map<string, TrackingEventRow[]>();
+    const rowsByShipment = new Map<string, MilestoneRow[]>();
     const destinations = new Map<string, string | null>();
     for (let i = 0; i < ids.length; i += CHUNK) {
       const slice = ids.slice(i, i + CHUNK);
-      const rows = await tx.select().from(trackingEvents).where(inArray(trackingEvents.shipmentId, slice));
+      // Only what the status needs (not the raw payloads).
+      const rows = await tx
+        .select({
+          id: trackingEvents.id,
+          shipmentId: trackingEvents.shipmentId,
+          eventCode: trackingEvents.eventCode,
+          classifier: trackingEvents.classifier,
+          eventTimeText: trackingEvents.eventTimeText,
+          location: trackingEvents.location,
+          source: trackingEvents.source,
+          sourceEventId: trackingEvents.sourceEventId,
+          sourceUpdatedAt: trackingEvents.sourceUpdatedAt,
+          retracted: trackingEvents.retracted,
+          updatedAt: trackingEvents.updatedAt,
+        })
+        .from(trackingEvents)
+        .where(inArray(trackingEvents.shipmentId, slice));
       for (const row of rows) {
         const list = rowsByShipment.get(row.shipmentId) ?? [];
         list.push(row);
@@ -779,6 +802,21 @@ export class TrackingService {
     return row;
   }
 }
+
+type MilestoneRow = Pick<
+  TrackingEventRow,
+  | 'id'
+  | 'shipmentId'
+  | 'eventCode'
+  | 'classifier'
+  | 'eventTimeText'
+  | 'location'
+  | 'source'
+  | 'sourceEventId'
+  | 'sourceUpdatedAt'
+  | 'retracted'
+  | 'updatedAt'
+>;
 
 interface WrittenRow {
   id: string;
