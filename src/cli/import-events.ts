@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import type { Actor } from '../domain/access.ts';
 import { fromEpcis } from '../domain/feeds/epcis.ts';
 import { fromIata } from '../domain/feeds/iata.ts';
-import { type RowProblem, type Table, eventRows } from '../domain/feeds/tabular.ts';
+import { type RowProblem, type Table, eventRows, isTimeZone } from '../domain/feeds/tabular.ts';
 import type { IncomingEvent } from '../domain/feeds/types.ts';
 import type { AppContext } from '../server/context.ts';
 import { type ImportProblem, errorFileFor, readSheet, writeProblems } from './import-customers.ts';
@@ -136,6 +136,13 @@ export async function importEventsFile(
     return { rows: 0, counts, problems, errorFile };
   }
   const timeZone = options.timeZone ?? (await ctx.services.settings.displayTimeZone());
+  if (!isTimeZone(timeZone)) {
+    const problems = [
+      { row: 0, column: '', value: timeZone, message: 'not a time zone (IANA name, e.g. Asia/Shanghai)' },
+    ];
+    await writeProblems(errorFile, problems);
+    return { rows: 0, counts, problems, errorFile };
+  }
   const parsed = eventRows(table, { timeZone, source: options.source });
   if (parsed.headerProblems.length > 0) {
     const problems = parsed.headerProblems.map(toImportProblem);

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Actor } from '../domain/access.ts';
-import { type ShipmentRow, shipmentRows } from '../domain/feeds/tabular.ts';
+import { type ShipmentRow, isTimeZone, shipmentRows } from '../domain/feeds/tabular.ts';
 import { customers } from '../modules/customers/tables.ts';
 import { departments } from '../modules/departments/tables.ts';
 import type { ShipmentCreate } from '../modules/shipments/schema.ts';
@@ -69,6 +69,13 @@ export async function importShipmentsFile(
     return { ...result, errorFile };
   }
   const timeZone = options.timeZone ?? (await ctx.services.settings.displayTimeZone());
+  if (!isTimeZone(timeZone)) {
+    result.problems = [
+      { row: 0, column: '', value: timeZone, message: 'not a time zone (IANA name, e.g. Asia/Shanghai)' },
+    ];
+    await writeProblems(errorFile, result.problems);
+    return { ...result, errorFile };
+  }
   const parsed = shipmentRows(table, { timeZone });
   result.rows = parsed.rows.length;
   if (parsed.headerProblems.length > 0) {

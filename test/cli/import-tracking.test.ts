@@ -220,6 +220,26 @@ describe('import edge cases (QA)', () => {
   });
 });
 
+describe('import with a mistyped --tz (QA)', () => {
+  it('reports the zone once instead of throwing RangeError', async () => {
+    const file = join(dir, 'tz.csv');
+    writeFileSync(file, '运单号,事件,时间\nMEDUSH882211,到港,2026-03-20 08:00\n');
+    const events = await importEventsFile(t.ctx, file, { timeZone: 'Asia/Shangai' });
+    expect(events.problems).toEqual([
+      expect.objectContaining({
+        row: 0,
+        value: 'Asia/Shangai',
+        message: expect.stringContaining('time zone'),
+      }),
+    ]);
+    const ships = join(dir, 'tz-shipments.csv');
+    writeFileSync(ships, `客户,部门,运输方式,订单号\n${customerName},${departmentCode},海运,SO-TZ-1\n`);
+    const shipments = await importShipmentsFile(t.ctx, ships, { timeZone: 'Mars/Olympus' });
+    expect(shipments.created).toEqual([]);
+    expect(shipments.problems).toEqual([expect.objectContaining({ row: 0, value: 'Mars/Olympus' })]);
+  });
+});
+
 describe('the liaison command', () => {
   it('exits 1 and writes the report when rows fail (import-events and import shipments)', async () => {
     const dataDir = join(dir, 'data');

@@ -143,6 +143,16 @@ export function parseSheetTime(value: string, timeZone: string): string | null {
   return localToZonedIso(timeZone, year, month, day, Number(h), Number(mi), Number(s));
 }
 
+/** Is `zone` an IANA time zone this runtime knows (Asia/Shanghai, UTC)? */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * An Excel date serial (days since 1899-12-30, the fraction the time of day), as a sheet gives it
  * when the column is not formatted as a date: 46095.39583 is 2026-03-14 09:30. Only 5-digit day
