@@ -565,28 +565,83 @@ export class ShipmentsService {
     status: DerivedStatus,
     lastEventAt: Date | null,
   ): Promise<void> {
-    // NO KEY UPDATE: inserting events and exceptions takes KEY SHARE locks on this row, which
-    // FOR UPDATE would conflict with (concurrent batches for one shipment deadlocked).
-    const [before] = await tx
+    await this.applyStatuses(tx, [{ shipmentId, status, lastEventAt }]);
+  }
+
+  /**
+   * applyStatus for many shipments at once (an ingestion batch touches thousands): one locking
+   * read and one update for all of them; the per-shipment work (timeline, subscribers) only for
+   * those whose milestone changed.
+   */
+  async applyStatuses(
+    tx: DbOrTx,
+    items: readonly { shipmentId: string; status: DerivedStatus; lastEventAt: Date | null }[],
+  ): Promise<void> {
+    if (items.length === 0) return;
+    const ids = [...new Set(items.map((i) => i.shipmentId))].sort();
+    // NO KEY UPDATE: inserting events and exceptions takes KEY SHARE locks on these rows, which
+    // FOR UPDATE would conflict with (concurrent batches for one shipment deadlocked). Locked in id
+    // order, like every batch, so two batches cannot wait for each other.
+    const rows = await tx
       .select()
       .from(shipments)
-      .where(eq(shipments.id, shipmentId))
+      .where(inArray(shipments.id, ids))
+      .orderBy(asc(shipments.id))
       .for('no key update');
-    if (!before) return;
-    const latest = status.latestActual;
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const now = this.ctx.now();
     const time = (iso: string | null | undefined) => (iso ? new Date(iso) : null);
-    const next = {
-      status: before.cancelledAt ? 'cancelled' : latest ? latest.eventCode.toLowerCase() : 'created',
-      statusAt: time(latest?.eventTime),
-      statusLocation: latest?.location ?? null,
-      estimatedArrivalAt: time(status.expectedArrival?.eventTime),
-      estimatedDeliveryAt: time(status.expectedDelivery?.eventTime),
-      actualArrivalAt: time(status.actualArrival),
-      deliveredAt: time(status.actualDelivery),
-      lastEventAt,
-      updatedAt: this.ctx.now(),
-    };
-    await tx.update(shipments).set(next).where(eq(shipments.id, shipmentId));
+    const planned = items.flatMap(({ shipmentId, status, lastEventAt }) => {
+      const before = byId.get(shipmentId);
+      if (!before) return [];
+      const latest = status.latestActual;
+      const next = {
+        status: before.cancelledAt ? 'cancelled' : latest ? latest.eventCode.toLowerCase() : 'created',
+        statusAt: time(latest?.eventTime),
+        statusLocation: latest?.location ?? null,
+        estimatedArrivalAt: time(status.expectedArrival?.eventTime),
+        estimatedDeliveryAt: time(status.expectedDelivery?.eventTime),
+        actualArrivalAt: time(status.actualArrival),
+        deliveredAt: time(status.actualDelivery),
+        lastEventAt,
+        updatedAt: now,
+      };
+      return [{ before, next, latest }];
+    });
+    const iso = (d: Date | null) => d?.toISOString() ?? null;
+    await tx.execute(sql`
+      update shipments s set status = x.status, status_at = x.status_at, status_location = x.status_location,
+        estimated_arrival_at = x.estimated_arrival_at, estimated_delivery_at = x.estimated_delivery_at,
+        actual_arrival_at = x.actual_arrival_at, delivered_at = x.delivered_at,
+        last_event_at = x.last_event_at, updated_at = x.updated_at
+      from jsonb_to_recordset(${JSON.stringify(
+        planned.map(({ before, next }) => ({
+          id: before.id,
+          status: next.status,
+          status_at: iso(next.statusAt),
+          status_location: next.statusLocation,
+          estimated_arrival_at: iso(next.estimatedArrivalAt),
+          estimated_delivery_at: iso(next.estimatedDeliveryAt),
+          actual_arrival_at: iso(next.actualArrivalAt),
+          delivered_at: iso(next.deliveredAt),
+          last_event_at: iso(next.lastEventAt),
+          updated_at: iso(next.updatedAt),
+        })),
+      )}::jsonb) as x(id uuid, status text, status_at timestamptz, status_location text,
+        estimated_arrival_at timestamptz, estimated_delivery_at timestamptz, actual_arrival_at timestamptz,
+        delivered_at timestamptz, last_event_at timestamptz, updated_at timestamptz)
+      where s.id = x.id`);
+    for (const { before, next, latest } of planned) await this.afterStatusChange(tx, before, next, latest);
+  }
+
+  /** The per-shipment consequences of a new derived state: timeline entries and subscriber notices. */
+  private async afterStatusChange(
+    tx: DbOrTx,
+    before: Shipment,
+    next: Partial<Shipment> & { status: string; statusAt: Date | null },
+    latest: DerivedStatus['latestActual'],
+  ): Promise<void> {
+    const shipmentId = before.id;
     // A withdrawn delivery (the feed retracted it) leaves no "delivered" on the customer's timeline.
     if (before.deliveredAt && !next.deliveredAt)
       await this.ctx.services.timeline.removeRef(tx, 'shipment', shipmentId, SHIPMENT_DELIVERED);
