@@ -182,4 +182,20 @@ describe('fromEpcis', () => {
       fromEpcis({ ...base, ...bol, bizStep: 'departing', eventTimeZoneOffset: '+99:99' })[0],
     ).toMatchObject({ ok: false, reason: expect.stringContaining('eventTimeZoneOffset') });
   });
+
+  it('reads damage from persistentDisposition.set as well as from disposition (EPCIS 2.0, QA)', () => {
+    const [damaged] = fromEpcis({
+      type: 'ObjectEvent',
+      eventTime: '2026-03-14T09:30:00+08:00',
+      eventTimeZoneOffset: '+08:00',
+      bizStep: 'https://ref.gs1.org/cbv/BizStep-arriving',
+      disposition: 'https://ref.gs1.org/cbv/Disp-in_transit',
+      persistentDisposition: { set: ['https://ref.gs1.org/cbv/Disp-damaged'] },
+      bizTransactionList: [{ type: 'bol', bizTransaction: 'MAEU123456789' }],
+    });
+    expect(damaged).toMatchObject({
+      ok: true,
+      event: { eventCode: 'DAMAGED', details: { persistentDisposition: ['damaged'] } },
+    });
+  });
 });

@@ -23,8 +23,9 @@ import type { AdapterResult, IncomingEvent } from './types.ts';
  *   holding                          → HOLD         inspecting → INSPECTED (informational)
  *   (CBV: shipping is "staging, loading and departing" at the shipper; departing is its own step
  *   and becomes DEPARTED, so a shipping + departing pair stays two milestones, not two departures.)
- * The CBV disposition overrides the step when it reports trouble: damaged → DAMAGED, stolen and
- * destroyed → LOST; in_transit, in_progress and the others keep the step's code.
+ * The CBV disposition (or a persistentDisposition.set entry, EPCIS 2.0) overrides the step when it
+ * reports trouble: damaged → DAMAGED, stolen and destroyed → LOST; in_transit, in_progress and the
+ * others keep the step's code.
  *
  * Shipment reference (what ingestion resolves through shipment_references), first found of:
  * bizTransactionList entries of type bol, then desadv, then po (`urn:epcglobal:cbv:bt:GLN:ID` →
@@ -205,7 +206,15 @@ function mapEvent(raw: unknown, source: string): IncomingEvent | string {
   // Code: business step, overridden by a disposition that reports trouble.
   const bizStep = cbvShortName(raw.bizStep, 'bizstep');
   const disposition = cbvShortName(raw.disposition, 'disp');
-  let eventCode: EventCode | undefined = own(DISPOSITIONS, disposition);
+  // EPCIS 2.0 §7.3.8: a state that lasts (persistentDisposition.set) reports trouble as well.
+  const persistent =
+    isObj(raw.persistentDisposition) && Array.isArray(raw.persistentDisposition.set)
+      ? raw.persistentDisposition.set
+          .map((d) => cbvShortName(d, 'disp'))
+          .filter((d): d is string => d !== null)
+      : [];
+  const troubled = [disposition, ...persistent].find((d) => own(DISPOSITIONS, d) !== undefined) ?? null;
+  let eventCode: EventCode | undefined = own(DISPOSITIONS, troubled);
   if (!eventCode) {
     if (!bizStep)
       return `bizStep: missing (one of ${EPCIS_BIZ_STEPS.join(', ')}) and disposition ${disposition ?? '(none)'} does not map on its own`;
@@ -243,6 +252,7 @@ function mapEvent(raw: unknown, source: string): IncomingEvent | string {
     epcisType: type,
     ...(bizStep ? { bizStep } : {}),
     ...(disposition ? { disposition } : {}),
+    ...(persistent.length > 0 ? { persistentDisposition: persistent } : {}),
     ...(typeof raw.action === 'string' ? { action: raw.action } : {}),
     reference: ref,
     ...(readPoint ? { readPoint } : {}),
