@@ -177,4 +177,15 @@ describe('shipmentRows', () => {
     expect(parseSheetTime('46095', 'Europe/Berlin')).toBe('2026-03-14T00:00:00+01:00');
     expect(parseSheetTime('1234', 'Asia/Shanghai')).toBeNull();
   });
+
+  it('reads template headers that mark required columns with an asterisk (QA)', () => {
+    const parsed = eventRows(
+      table(['运单号*', '事件＊', '时间 *'], ['LS2603000001', '到港', '2026-03-14 09:30']),
+      {
+        timeZone: 'Asia/Shanghai',
+      },
+    );
+    expect(parsed.headerProblems).toEqual([]);
+    expect(parsed.rows[0]).toMatchObject({ ok: true, value: { eventCode: 'ARRIVED' } });
+  });
 });

@@ -52,12 +52,15 @@ interface ColumnDef<K extends string> {
   required?: boolean;
 }
 
-/** Lower-case, no spaces, underscores, hyphens, dots or slashes: 'Tracking No.' → 'trackingno'. */
+/**
+ * Lower-case, no spaces, underscores, hyphens, dots, slashes, brackets or the asterisk templates put
+ * on required columns: 'Tracking No.' → 'trackingno', '运单号*' → '运单号'.
+ */
 export function headerKey(header: string): string {
   return header
     .trim()
     .toLowerCase()
-    .replace(/[\s_\-./·:：()（）]/g, '');
+    .replace(/[\s_\-./·:：()（）*＊]/g, '');
 }
 
 function mapColumns<K extends string>(
