@@ -630,7 +630,7 @@ export class TrackingService {
         .where(inArray(shipments.id, slice));
       for (const s of ships) destinations.set(s.id, s.destination);
     }
-    for (const id of ids) {
+    const items = ids.map((id) => {
       const rows = rowsByShipment.get(id) ?? [];
       const destination = destinations.get(id) ?? undefined;
       const status = currentStatus(rows.map(toMilestone), destination ? { destination } : {});
@@ -638,9 +638,12 @@ export class TrackingService {
       for (const row of rows) {
         if (!row.retracted && (!lastEventAt || row.updatedAt > lastEventAt)) lastEventAt = row.updatedAt;
       }
-      await this.ctx.services.shipments.applyStatus(tx, id, status, lastEventAt);
-      await this.ctx.services.exceptions.evaluate(tx, id);
-    }
+      return { shipmentId: id, status, lastEventAt };
+    });
+    // The derived state of the whole batch in one go, then the exception rules per shipment.
+    for (let i = 0; i < items.length; i += CHUNK)
+      await this.ctx.services.shipments.applyStatuses(tx, items.slice(i, i + CHUNK));
+    for (const id of ids) await this.ctx.services.exceptions.evaluate(tx, id);
     if (changedEventIds.length > 0) await this.ctx.services.dcsa.publish(tx, changedEventIds);
   }
 
