@@ -188,4 +188,15 @@ describe('shipmentRows', () => {
     expect(parsed.headerProblems).toEqual([]);
     expect(parsed.rows[0]).toMatchObject({ ok: true, value: { eventCode: 'ARRIVED' } });
   });
+
+  it("scopes a sheet's own event id by the shipment reference, so files numbering rows 1, 2, 3 do not collide (QA)", () => {
+    const read = (ref: string) =>
+      eventRows(table(['运单号', '事件', '时间', '事件编号'], [ref, '到港', '2026-03-14 09:30', '1']), {
+        timeZone: 'Asia/Shanghai',
+      }).rows[0];
+    const a = read('MEDU 1234567');
+    const b = read('LS2603000002');
+    expect(a).toMatchObject({ ok: true, value: { sourceEventId: 'MEDU1234567#1' } });
+    expect(b).toMatchObject({ ok: true, value: { sourceEventId: 'LS2603000002#1' } });
+  });
 });

@@ -363,20 +363,23 @@ export function eventRows(table: Table, options: EventRowOptions): Parsed<Incomi
       continue;
     }
     const source = get('source') || options.source || 'csv';
-    const sourceEventId =
-      get('eventId') ||
-      `row:${createHash('sha256')
-        .update(
-          JSON.stringify([
-            reference.toUpperCase(),
-            eventCode,
-            classifier,
-            new Date(Date.parse(eventTime)).toISOString(),
-            location,
-          ]),
-        )
-        .digest('hex')
-        .slice(0, 32)}`;
+    // A sheet's own event id is only unique within what it describes (often a row number 1, 2, 3 …):
+    // scoped by the shipment reference, so another file's event "1" never replaces this one.
+    const ownId = get('eventId');
+    const sourceEventId = ownId
+      ? `${reference.replace(/\s+/g, '').toUpperCase()}#${ownId}`
+      : `row:${createHash('sha256')
+          .update(
+            JSON.stringify([
+              reference.toUpperCase(),
+              eventCode,
+              classifier,
+              new Date(Date.parse(eventTime)).toISOString(),
+              location,
+            ]),
+          )
+          .digest('hex')
+          .slice(0, 32)}`;
     const remark = get('remark');
     const locationName = get('locationName');
     rows.push({
