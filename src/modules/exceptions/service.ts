@@ -513,6 +513,16 @@ export class ExceptionsService {
       sql.raw(
         `not exists (select 1 from shipment_exceptions e where e.shipment_id = s.id and e.kind = '${kind}' and e.status <> 'resolved')`,
       );
+    // A time-based exception a person resolved is not raised again for the same situation
+    // (repeatsResolved): without new events only time passes, which cannot change that, so such
+    // shipments are left out until something arrives — else every overdue shipment whose delivery
+    // is never reported would be evaluated again every 15 minutes, forever.
+    const silenceResolved = sql.raw(
+      `not exists (select 1 from shipment_exceptions r where r.shipment_id = s.id and r.kind = 'silence' and r.status = 'resolved' and r.resolved_by_id is not null and (r.detail->>'since')::timestamptz = date_trunc('milliseconds', coalesce(s.last_event_at, s.created_at)))`,
+    );
+    const delayResolved = sql.raw(
+      `not exists (select 1 from shipment_exceptions r where r.shipment_id = s.id and r.kind = 'delay' and r.status = 'resolved' and r.resolved_by_id is not null and r.resolved_at >= coalesce(s.last_event_at, s.created_at) and (r.detail->>'promisedAt')::timestamptz = date_trunc('milliseconds', s.promised_at))`,
+    );
     const active = sql`s.delivered_at is null and s.cancelled_at is null`;
     let raised = 0;
     let after = '00000000-0000-0000-0000-000000000000';
@@ -521,13 +531,16 @@ export class ExceptionsService {
       if (silentBefore) {
         branches.push(sql`select s.id from shipments s
           where ${active} and s.last_event_at < ${silentBefore} and s.id > ${after}::uuid
-            and s.last_event_at < ${at} - make_interval(secs => ${modeSeconds}) and ${noOpen('silence')}`);
+            and s.last_event_at < ${at} - make_interval(secs => ${modeSeconds}) and ${noOpen('silence')}
+            and ${silenceResolved}`);
         branches.push(sql`select s.id from shipments s
           where ${active} and s.last_event_at is null and s.created_at < ${silentBefore} and s.id > ${after}::uuid
-            and s.created_at < ${at} - make_interval(secs => ${modeSeconds}) and ${noOpen('silence')}`);
+            and s.created_at < ${at} - make_interval(secs => ${modeSeconds}) and ${noOpen('silence')}
+            and ${silenceResolved}`);
       }
       branches.push(sql`select s.id from shipments s
-        where ${active} and s.promised_at < ${promiseBefore} and s.id > ${after}::uuid and ${noOpen('delay')}`);
+        where ${active} and s.promised_at < ${promiseBefore} and s.id > ${after}::uuid and ${noOpen('delay')}
+          and ${delayResolved}`);
       // Finished shipments whose self-clearing exceptions are still open (cancelled, delivered by hand).
       branches.push(sql`select e.shipment_id from shipment_exceptions e join shipments s on s.id = e.shipment_id
         where e.status <> 'resolved' and e.kind in ('silence', 'hold', 'delivery_failed')
