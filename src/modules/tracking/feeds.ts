@@ -74,8 +74,11 @@ export function feedView(feed: TrackingFeed): FeedView {
   };
 }
 
-/** Maps a feed payload with the adapter of its standard; an unusable envelope is a 400. */
-export function adapt(kind: FeedKind | 'dcsa', payload: unknown, source: string): AdapterResult[] {
+/**
+ * Maps a feed payload with the adapter of its standard; an unusable envelope is a 400. `now` places
+ * IATA FSU dates, which carry no year (the app's clock, so tests with an injected clock agree).
+ */
+export function adapt(kind: FeedKind | 'dcsa', payload: unknown, source: string, now: Date): AdapterResult[] {
   try {
     switch (kind) {
       case 'dcsa':
@@ -83,7 +86,7 @@ export function adapt(kind: FeedKind | 'dcsa', payload: unknown, source: string)
       case 'dcsa-3.0':
         return fromDcsa(payload, { source });
       case 'iata':
-        return fromIata(typeof payload === 'string' ? payload : '', { source });
+        return fromIata(typeof payload === 'string' ? payload : '', { source, now });
       case 'epcis':
         return fromEpcis(payload, { source });
     }
@@ -249,7 +252,7 @@ export class TrackingFeeds {
     }
     const kind = feed.kind as FeedKind;
     const body = kind === 'iata' ? rawBody.toString('utf8') : payload();
-    const results = adapt(kind, body, feed.source);
+    const results = adapt(kind, body, feed.source, this.ctx.now());
     return this.ctx.services.tracking.ingestAdapted(
       this.ctx.services.auth.systemActor(),
       results,
@@ -327,7 +330,7 @@ export class TrackingFeeds {
         } catch {
           throw new Error(`GET ${url} did not answer JSON`);
         }
-        const results = adapt(feed.kind as FeedKind, payload, feed.source);
+        const results = adapt(feed.kind as FeedKind, payload, feed.source, this.ctx.now());
         const answer = await this.ctx.services.tracking.ingestAdapted(actor, results, `feed:${feed.id}`);
         totals.pages!++;
         for (const [k, v] of Object.entries(answer.counts)) totals[k] = (totals[k] ?? 0) + v;

@@ -172,7 +172,7 @@ export function trackingRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             service.assertMayIngest(actor);
             const source = (request.query as { source?: string }).source ?? defaultSource;
             const body = kind === 'iata' ? rawOf(request).toString('utf8') : jsonOf(request);
-            const mapped = adapt(kind, body, source);
+            const mapped = adapt(kind, body, source, ctx.now());
             if (mapped.length === 0)
               throw badRequest('The payload holds no events.', [{ field: 'body', message: 'no events' }]);
             return service.ingestAdapted(actor, mapped, kind);
