@@ -4,7 +4,7 @@ import { type ShipmentRow, createTrackedShipment, trackingNumber } from '../supp
 
 /** QA of issue 4 §6: /api/track never answers 500 on odd input, and unknown vs wrong look the same. */
 
-async function track(t: TestApp, body: unknown, ip?: string) {
+async function track(t: TestApp, body: unknown) {
   const response = await fetch(`${t.baseUrl}/api/track`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
