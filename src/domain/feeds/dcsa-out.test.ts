@@ -156,3 +156,35 @@ describe('matchesFilters', () => {
     expect(matchesFilters({ UNLocationCode: 'CNSHA' }, booked, shipment)).toBe(false);
   });
 });
+
+describe('remarks', () => {
+  it('publishes a carrier’s change remark but not the remark our staff wrote on a hand-entered milestone', () => {
+    const stored = {
+      id: '0195f0f0-0000-7000-8000-000000000001',
+      eventCode: 'DEPARTED',
+      classifier: 'ACT',
+      eventTimeText: '2026-11-20T08:00:00+08:00',
+      location: 'CNSHA',
+      locationName: null,
+      sourceCode: null,
+      details: { remark: '内部备注：司机电话 13800138000' },
+      retracted: false,
+      updatedAt: new Date('2026-11-20T00:05:00Z'),
+    };
+    const shipment = {
+      number: 'LS2611000001',
+      houseBl: 'HBL1',
+      masterBl: null,
+      awb: null,
+      bookingRef: null,
+      containers: [],
+    };
+    const manual = toDcsa22({ ...stored, source: 'manual' }, shipment as never);
+    expect(JSON.stringify(manual)).not.toContain('13800138000');
+    const carrier = toDcsa22(
+      { ...stored, source: 'dcsa:MAEU', details: { remark: 'Vessel omitted port' } },
+      shipment as never,
+    );
+    expect(carrier).toMatchObject({ changeRemark: 'Vessel omitted port' });
+  });
+});

@@ -94,6 +94,8 @@ export interface StoredEvent {
   location: string | null;
   locationName: string | null;
   sourceCode: string | null;
+  /** Where it came from (manual, pod, dcsa:…); staff-entered remarks are not published. */
+  source?: string;
   details: Record<string, unknown>;
   retracted: boolean;
   /** When this version was stored: the 2.2 eventCreatedDateTime. */
@@ -130,6 +132,9 @@ const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ?
 
 /** The shipment's transport document: house B/L, else master B/L, else the air waybill. */
 export const transportDocumentOf = (s: ShipmentRefs) => s.houseBl ?? s.masterBl ?? s.awb ?? null;
+
+/** Sources of milestones entered by our own staff (manual entry, POD). */
+const STAFF_SOURCES = ['manual', 'pod'];
 
 /** The stored event as a DCSA T&T 2.2 event, or null when 2.2 cannot express it (see the table). */
 export function toDcsa22(event: StoredEvent, shipment: ShipmentRefs): Dcsa22Event | null {
@@ -214,7 +219,8 @@ export function toDcsa22(event: StoredEvent, shipment: ShipmentRefs): Dcsa22Even
       ...base,
       transportEventTypeCode: dcsa.code,
       ...(text(d.delayReasonCode) ? { delayReasonCode: d.delayReasonCode } : {}),
-      ...(text(d.remark) ? { changeRemark: d.remark } : {}),
+      // A carrier's remark travels on; what our staff wrote on a hand-entered milestone is internal.
+      ...(text(d.remark) && !STAFF_SOURCES.includes(event.source ?? '') ? { changeRemark: d.remark } : {}),
       ...common,
     };
   }
