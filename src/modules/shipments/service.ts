@@ -416,6 +416,8 @@ export class ShipmentsService {
         before,
         after: row,
       });
+      // A promise moved before the current estimate is a delay now, not at the next event.
+      await this.ctx.services.exceptions.evaluate(tx, id);
     });
     return this.view(actor, id);
   }
@@ -455,6 +457,8 @@ export class ShipmentsService {
         before,
         after: { ...row, cancelReason: text },
       });
+      // Silence, hold and failed delivery end with the shipment; nothing new is raised for it.
+      await this.ctx.services.exceptions.evaluate(tx, id);
     });
     return this.view(actor, id);
   }
