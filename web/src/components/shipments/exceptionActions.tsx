@@ -3,6 +3,7 @@ import { App, Button, Form, Input, Modal, Space, Tooltip } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
+import { useAuth } from '../../lib/auth';
 import { errorText } from '../../lib/forms';
 import { type ShipmentException, shipApi } from './api';
 
@@ -39,6 +40,8 @@ export function ExceptionActions({
   onChanged?: () => void;
 }) {
   const { t } = useTranslation();
+  // Operations users handle the cargo; tickets are the service centre's (they may not open one).
+  const mayOpenTicket = useAuth().user?.role !== 'operations';
   const { message } = App.useApp();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -93,18 +96,20 @@ export function ExceptionActions({
           {t('shipments.exceptions.viewTicket')}
         </Link>
       ) : (
-        <Tooltip title={t('shipments.exceptions.openTicketHint')}>
-          <Button
-            size="small"
-            type="primary"
-            ghost
-            loading={ticket.isPending}
-            onClick={() => ticket.mutate()}
-            data-testid="exception-open-ticket"
-          >
-            {t('shipments.exceptions.openTicket')}
-          </Button>
-        </Tooltip>
+        mayOpenTicket && (
+          <Tooltip title={t('shipments.exceptions.openTicketHint')}>
+            <Button
+              size="small"
+              type="primary"
+              ghost
+              loading={ticket.isPending}
+              onClick={() => ticket.mutate()}
+              data-testid="exception-open-ticket"
+            >
+              {t('shipments.exceptions.openTicket')}
+            </Button>
+          </Tooltip>
+        )
       )}
       <Modal
         open={resolving}
