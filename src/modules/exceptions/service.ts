@@ -82,6 +82,8 @@ export interface OpenedTicket {
 
 const owner = alias(users, 'exception_owner');
 const SWEEP_BATCH = 200;
+/** Shipments evaluated per locking read (bounded IN lists). */
+const EVALUATE_CHUNK = 1000;
 
 function severityOfTicket(severity: string): 'low' | 'normal' | 'high' | 'critical' {
   return severity === 'low' || severity === 'high' || severity === 'critical' ? severity : 'normal';
@@ -120,10 +122,12 @@ export class ExceptionsService {
     };
   }
 
-  private async eventsOf(db: DbOrTx, shipmentId: string): Promise<MilestoneEvent[]> {
+  /** The events of several shipments in the rules' model, retraction tombstones included. */
+  private async eventsOfMany(db: DbOrTx, shipmentIds: string[]): Promise<Map<string, MilestoneEvent[]>> {
     const rows = await db
       .select({
         id: trackingEvents.id,
+        shipmentId: trackingEvents.shipmentId,
         eventCode: trackingEvents.eventCode,
         classifier: trackingEvents.classifier,
         eventTimeText: trackingEvents.eventTimeText,
@@ -134,19 +138,25 @@ export class ExceptionsService {
         retracted: trackingEvents.retracted,
       })
       .from(trackingEvents)
-      .where(eq(trackingEvents.shipmentId, shipmentId));
-    return rows.map((r) => ({
-      id: r.id,
-      shipmentKey: shipmentId,
-      eventCode: r.eventCode as EventCode,
-      classifier: r.classifier as EventClassifier,
-      eventTime: r.eventTimeText,
-      location: r.location,
-      source: r.source,
-      sourceEventId: r.sourceEventId,
-      updatedAt: r.sourceUpdatedText,
-      ...(r.retracted ? { retracted: true } : {}),
-    }));
+      .where(inArray(trackingEvents.shipmentId, shipmentIds));
+    const byShipment = new Map<string, MilestoneEvent[]>();
+    for (const r of rows) {
+      const list = byShipment.get(r.shipmentId) ?? [];
+      list.push({
+        id: r.id,
+        shipmentKey: r.shipmentId,
+        eventCode: r.eventCode as EventCode,
+        classifier: r.classifier as EventClassifier,
+        eventTime: r.eventTimeText,
+        location: r.location,
+        source: r.source,
+        sourceEventId: r.sourceEventId,
+        updatedAt: r.sourceUpdatedText,
+        ...(r.retracted ? { retracted: true } : {}),
+      });
+      byShipment.set(r.shipmentId, list);
+    }
+    return byShipment;
   }
 
   /**
@@ -156,25 +166,65 @@ export class ExceptionsService {
    * detail, and keeps shipments.open_exceptions. Uses only `tx`. Returns the newly raised ones.
    */
   async evaluate(tx: DbOrTx, shipmentId: string): Promise<ShipmentException[]> {
-    // Serialises evaluations of one shipment (ingestion, sweeper) so the open count stays exact.
-    // NO KEY UPDATE, not UPDATE: it does not conflict with the KEY SHARE locks that inserting rows
-    // referencing the shipment (events, exceptions) take, so concurrent batches cannot deadlock.
-    const [shipment] = await tx
-      .select()
-      .from(shipments)
-      .where(eq(shipments.id, shipmentId))
-      .for('no key update');
-    if (!shipment) return [];
-    const settings = await this.settings(tx);
-    const events = await this.eventsOf(tx, shipmentId);
-    const now = this.ctx.now();
+    return this.evaluateMany(tx, [shipmentId]);
+  }
+
+  /**
+   * evaluate for many shipments at once (an ingestion batch touches thousands): one locking read
+   * of the shipments, one of their events and one of their exceptions; writes only for the
+   * shipments whose plan changes something. Returns the newly raised exceptions.
+   */
+  async evaluateMany(tx: DbOrTx, shipmentIds: readonly string[]): Promise<ShipmentException[]> {
+    const ids = [...new Set(shipmentIds)].sort();
+    if (ids.length === 0) return [];
+    const raised: ShipmentException[] = [];
+    for (let i = 0; i < ids.length; i += EVALUATE_CHUNK) {
+      const chunk = ids.slice(i, i + EVALUATE_CHUNK);
+      // Serialises evaluations of a shipment (ingestion, sweeper) so the open count stays exact.
+      // NO KEY UPDATE, not UPDATE: it does not conflict with the KEY SHARE locks that inserting rows
+      // referencing the shipment (events, exceptions) take; id order, so batches cannot deadlock.
+      const rows = await tx
+        .select()
+        .from(shipments)
+        .where(inArray(shipments.id, chunk))
+        .orderBy(asc(shipments.id))
+        .for('no key update');
+      if (rows.length === 0) continue;
+      const settings = await this.settings(tx);
+      const eventsByShipment = await this.eventsOfMany(tx, chunk);
+      const exceptionsByShipment = new Map<string, ShipmentException[]>();
+      const existingRows = await tx
+        .select()
+        .from(shipmentExceptions)
+        .where(inArray(shipmentExceptions.shipmentId, chunk))
+        .orderBy(desc(shipmentExceptions.raisedAt), desc(shipmentExceptions.id));
+      for (const row of existingRows) {
+        const list = exceptionsByShipment.get(row.shipmentId) ?? [];
+        list.push(row);
+        exceptionsByShipment.set(row.shipmentId, list);
+      }
+      const now = this.ctx.now();
+      for (const shipment of rows) {
+        const events = eventsByShipment.get(shipment.id) ?? [];
+        const existing = exceptionsByShipment.get(shipment.id) ?? [];
+        raised.push(...(await this.applyRules(tx, shipment, events, existing, settings, now)));
+      }
+    }
+    return raised;
+  }
+
+  /** The rules for one locked shipment, with its events and exceptions already read. */
+  private async applyRules(
+    tx: DbOrTx,
+    shipment: typeof shipments.$inferSelect,
+    events: MilestoneEvent[],
+    existing: ShipmentException[],
+    settings: ExceptionSettings & { timeZone: string },
+    now: Date,
+  ): Promise<ShipmentException[]> {
+    const shipmentId = shipment.id;
     const status = currentStatus(events, shipment.destination ? { destination: shipment.destination } : {});
     const conditions = exceptionConditions(shipment, status, events, now, settings);
-    const existing = await tx
-      .select()
-      .from(shipmentExceptions)
-      .where(eq(shipmentExceptions.shipmentId, shipmentId))
-      .orderBy(desc(shipmentExceptions.raisedAt), desc(shipmentExceptions.id));
     const open: OpenException[] = existing
       .filter((e) => e.status !== 'resolved')
       .map((e) => ({ id: e.id, kind: e.kind, detail: e.detail }));

@@ -640,10 +640,10 @@ export class TrackingService {
       }
       return { shipmentId: id, status, lastEventAt };
     });
-    // The derived state of the whole batch in one go, then the exception rules per shipment.
+    // The derived state and the exception rules of the whole batch, a few statements per chunk.
     for (let i = 0; i < items.length; i += CHUNK)
       await this.ctx.services.shipments.applyStatuses(tx, items.slice(i, i + CHUNK));
-    for (const id of ids) await this.ctx.services.exceptions.evaluate(tx, id);
+    await this.ctx.services.exceptions.evaluateMany(tx, ids);
     if (changedEventIds.length > 0) await this.ctx.services.dcsa.publish(tx, changedEventIds);
   }
 
