@@ -234,6 +234,13 @@ describe('merging duplicate files', () => {
       tickets: 1,
       workOrders: 0,
       commitments: 1,
+      shipments: 0,
+      shipmentSubscriptions: 0,
+      trackingEvents: 0,
+      shipmentExceptions: 0,
+      outboundMessages: 0,
+      notificationEndpoints: 0,
+      dcsaEventSubscriptions: 0,
     });
     expect(response.body.moved.timelineEntries).toBeGreaterThanOrEqual(3);
     const moved = await org.agentA.get(`/api/tickets/${ticket.body.id}`);

@@ -19,9 +19,17 @@ import { dcsaSecretBytes } from '../../domain/feeds/signature.ts';
 import type { AppContext } from '../../server/context.ts';
 import { Problem, badRequest, forbidden, notFound, validationFailed } from '../../server/problems.ts';
 import { isUuid } from '../../server/schemas.ts';
+import { registerCustomerOwnedTable } from '../customers/merge.ts';
 import { shipments } from '../shipments/tables.ts';
 import { trackingEvents } from '../tracking/tables.ts';
 import { dcsaEventSubscriptions } from './tables.ts';
+
+// A merged file's systems keep their subscriptions (they now see the merged file's events).
+registerCustomerOwnedTable(
+  'dcsaEventSubscriptions',
+  dcsaEventSubscriptions,
+  dcsaEventSubscriptions.customerId,
+);
 
 /** The API-Version we answer with (DCSA T&T 2.2.0). */
 export const DCSA_API_VERSION = '2.2.0';

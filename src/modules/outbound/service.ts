@@ -26,6 +26,7 @@ import { afterTimeCursor, decodeTimeCursor, toPage } from '../../server/paginati
 import { conflict, forbidden, notFound, validationFailed } from '../../server/problems.ts';
 import { isUuid } from '../../server/schemas.ts';
 import { staleVersion } from '../../server/versioning.ts';
+import { registerCustomerOwnedTable } from '../customers/merge.ts';
 import { contacts, customers } from '../customers/tables.ts';
 import { users } from '../users/tables.ts';
 import { sendMail } from './mailer.ts';
@@ -38,6 +39,10 @@ import {
   outboundAttempts,
   outboundMessages,
 } from './tables.ts';
+
+// A merged file keeps its message history and its robots and webhooks.
+registerCustomerOwnedTable('outboundMessages', outboundMessages, outboundMessages.customerId);
+registerCustomerOwnedTable('notificationEndpoints', notificationEndpoints, notificationEndpoints.customerId);
 
 export interface ContactNotice {
   customerId: string;
