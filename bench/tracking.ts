@@ -6,7 +6,7 @@
  *    customers (`runDemo`), then the shipments and their events with the set-based generators of
  *    src/demo/shipments-bulk.ts (INSERT … SELECT over generate_series, in batches). ANALYZE.
  * 2. Starts the real app in a worker thread (bench/server-worker.ts) and the baseline lookup server
- *    in another (bench/track-baseline-worker.ts), and logs in as the demo manager.
+ *    in another (bench/track-baseline-worker.ts), and logs in as a demo operations user.
  * 3. Ingestion: BENCH_INGEST_BATCHES batches of BENCH_INGEST_BATCH events (new estimates for
  *    shipments under way, named by tracking number) through `POST /api/tracking-events`, one
  *    request at a time → events/s. Baseline, same run: the same rows (shipment ids resolved
@@ -78,7 +78,8 @@ async function main() {
     workers.push(baseline);
     const baselineMessages = messageQueue(baseline);
     const { port: baselinePort } = await baselineMessages.next('ready');
-    const session = await login(base, 'manager@demo.liaison.local', DEMO_PASSWORD);
+    // An operations user of the demo company sends the events (managers change nothing).
+    const session = await login(base, 'sea-exp@demo.liaison.local', DEMO_PASSWORD);
 
     const ingestion = await benchIngestion(base, session.cookie, direct);
     const lookups = await benchLookups(base, `http://127.0.0.1:${baselinePort}`);

@@ -270,7 +270,7 @@ describe('POST /api/tracking-events', () => {
     expect(row.sourceUpdatedText).toBe(row.sourceUpdatedAt.toISOString());
   });
 
-  it('lets operations, supervisors, managers, admins and their API tokens ingest; not agents or portal users', async () => {
+  it('lets operations, supervisors, admins and their API tokens ingest; not managers, agents or portal users', async () => {
     const shipment = await createShipment(t, { customerId, departmentId });
     const events = [trackingEvent({ source: 'test:access', shipmentId: shipment.id })];
     const agent = await t.userClient('agent');
@@ -285,10 +285,13 @@ describe('POST /api/tracking-events', () => {
     const viaToken = await integration.post('/api/tracking-events', { events });
     expect(viaToken.status).toBe(200);
     expect(viaToken.body.results[0].outcome).toBe('accepted');
-    const manager = await t.userClient('manager');
-    expect((await manager.post('/api/tracking-events', { events })).body.results[0].outcome).toBe(
+    const supervisor = await t.userClient('supervisor');
+    expect((await supervisor.post('/api/tracking-events', { events })).body.results[0].outcome).toBe(
       'duplicate',
     );
+    // Managers read everything and change nothing.
+    const manager = await t.userClient('manager');
+    expect((await manager.post('/api/tracking-events', { events })).status).toBe(403);
   });
 
   it('refuses an empty batch, more than 10 000 events and unknown top-level fields as a whole', async () => {

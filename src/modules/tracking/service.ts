@@ -102,7 +102,8 @@ export interface EventsAnswer {
   events: TrackingEventView[];
 }
 
-const INGEST_ROLES = new Set(['operations', 'supervisor', 'manager', 'admin']);
+// Managers read everything and change nothing (the foundation's rule), feeds included.
+const INGEST_ROLES = new Set(['operations', 'supervisor', 'admin']);
 /** Rows per set-based statement (about 20 values a row stays far below the parameter limit). */
 const CHUNK = 1000;
 export const MAX_BATCH = 10_000;
@@ -240,13 +241,11 @@ export class TrackingService {
     return this.ctx;
   }
 
-  /** Feeds are integrations of operations: operations, supervisors, managers, admins and their tokens. */
+  /** Feeds are integrations of operations: operations, supervisors, admins and their tokens. */
   assertMayIngest(actor: Actor): void {
     if (actor.via === 'system') return;
     if (!INGEST_ROLES.has(actor.role))
-      throw forbidden(
-        'Only operations, supervisors, managers and admins (or their API tokens) send tracking events.',
-      );
+      throw forbidden('Only operations, supervisors and admins (or their API tokens) send tracking events.');
   }
 
   /**
