@@ -6,6 +6,7 @@ import { IdParams, errorResponses, exposeSchemas, pageOf, shared } from '../../s
 import { expectedVersion, optionalVersion, setEtag } from '../../server/versioning.ts';
 import { badRequest } from '../../server/problems.ts';
 import { adapt, feedView } from './feeds.ts';
+import { getTrackingSettings, putTrackingSettings } from './settings.ts';
 import {
   FeedCreateBody,
   FeedIdParams,
@@ -20,6 +21,8 @@ import {
   TrackingEventSchema,
   TrackingFeedSchema,
   TrackingRejectSchema,
+  TrackingSettingsBody,
+  TrackingSettingsSchema,
 } from './schema.ts';
 
 /** Batches of up to 10 000 events (about 1 KB each in JSON, raw payload included). */
@@ -34,6 +37,7 @@ export function trackingRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       ShipmentEventsSchema,
       TrackingRejectSchema,
       TrackingFeedSchema,
+      TrackingSettingsSchema,
     ]);
     const service = ctx.services.tracking;
     const IngestResultRef = Type.Ref('TrackingIngestResult');
@@ -333,5 +337,30 @@ export function trackingRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       }
       void feedView;
     });
+
+    app.get(
+      '/api/tracking-settings',
+      {
+        schema: {
+          tags: ['tracking'],
+          summary: 'Shipment exception, notification and public-tracking settings (staff)',
+          response: { 200: Type.Ref('TrackingSettings'), ...errorResponses },
+        },
+      },
+      async (request) => getTrackingSettings(ctx, actorOf(request)),
+    );
+
+    app.put(
+      '/api/tracking-settings',
+      {
+        schema: {
+          tags: ['tracking'],
+          summary: 'Change them (admin); only the given keys change, silence hours per mode',
+          body: TrackingSettingsBody,
+          response: { 200: Type.Ref('TrackingSettings'), ...errorResponses },
+        },
+      },
+      async (request) => putTrackingSettings(ctx, actorOf(request), request.body),
+    );
   });
 }

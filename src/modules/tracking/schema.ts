@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { EVENT_CLASSIFIERS, EVENT_CODES } from '../../domain/milestones.ts';
 import { DateTime, Nullable, PageQuery, Text, Uuid, Version } from '../../server/schemas.ts';
+import { SERVICE_MODES } from '../customers/tables.ts';
 import { FEED_KINDS } from './tables.ts';
 import { MAX_BATCH } from './service.ts';
 
@@ -206,3 +207,42 @@ export const FeedPatchBody = Type.Object(
 export const FeedQuery = Type.Object({ ...PageQuery });
 
 export const FeedIdParams = Type.Object({ id: Uuid });
+
+const SilenceHours = Type.Object(
+  Object.fromEntries(
+    SERVICE_MODES.map((mode) => [mode, Type.Optional(Type.Integer({ minimum: 1, maximum: 2160 }))]),
+  ),
+  {
+    additionalProperties: false,
+    description: 'hours without any event after which a shipment is silent, per mode',
+  },
+);
+const trackingSettingFields = {
+  'shipments.silenceHours': SilenceHours,
+  'shipments.delayToleranceMinutes': Type.Integer({
+    minimum: 0,
+    maximum: 10_080,
+    description: 'a delay exception needs the expected delivery later than the promise by more than this',
+  }),
+  'notifications.contactDailyCap': Type.Integer({
+    minimum: 0,
+    maximum: 100,
+    description: 'proactive notices per contact per rolling 24 hours (more are suppressed and recorded)',
+  }),
+  'tracking.publicRateLimitPerMinute': Type.Integer({
+    minimum: 1,
+    maximum: 100_000,
+    description: 'public tracking lookups per client IP per minute',
+  }),
+};
+export const TrackingSettingsSchema = Type.Object(trackingSettingFields, { $id: 'TrackingSettings' });
+export const TrackingSettingsBody = Type.Object(
+  Object.fromEntries(
+    Object.entries(trackingSettingFields).map(([key, schema]) => [key, Type.Optional(schema)]),
+  ) as {
+    [K in keyof typeof trackingSettingFields]: ReturnType<
+      typeof Type.Optional<(typeof trackingSettingFields)[K]>
+    >;
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
