@@ -192,6 +192,21 @@ describe('browser: exception board, notification endpoints, outbound log and tra
     await page.screenshot({ path: `${SHOTS}/feeds.png`, fullPage: true });
   });
 
+  it('an admin shortens the silence time of road shipments on the feeds page', async () => {
+    await page.goto(`${t.baseUrl}/admin/tracking-feeds`);
+    const card = page.getByTestId('tracking-settings');
+    const road = card.getByLabel('公路');
+    await road.waitFor();
+    await expect.poll(() => road.inputValue()).toBe('8');
+    await road.fill('5');
+    await card.getByTestId('tracking-settings-save').click();
+    await expect
+      .poll(async () => (await t.admin.get('/api/tracking-settings')).body['shipments.silenceHours'].road)
+      .toBe(5);
+    const settings = (await t.admin.get('/api/tracking-settings')).body;
+    expect(settings['shipments.silenceHours'].sea).toBe(72);
+  });
+
   it('speaks English when the user switches the language', async () => {
     await page.goto(`${t.baseUrl}/shipment-exceptions`);
     await page.getByTestId('language-switch').click();

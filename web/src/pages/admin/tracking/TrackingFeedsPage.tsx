@@ -22,6 +22,7 @@ import {
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../../components/PageHeader';
+import { TrackingSettingsCard } from '../../../components/shipments/TrackingSettingsCard';
 import {
   FEED_KINDS,
   itemsOf,
@@ -375,6 +376,7 @@ export function TrackingFeedsPage() {
           ]}
         />
       </Card>
+      <TrackingSettingsCard />
       <FeedModal feed={editing ?? null} open={editing !== undefined} onClose={() => setEditing(undefined)} />
     </>
   );
