@@ -28,7 +28,9 @@ describe('tracking settings', () => {
     expect(
       (await manager.put('/api/tracking-settings', { 'shipments.delayToleranceMinutes': 30 })).status,
     ).toBe(403);
-    const portal = await t.userClient('portal', { customerId: (await createCustomer(t, { ownerId: t.admin.user.id })).id });
+    const portal = await t.userClient('portal', {
+      customerId: (await createCustomer(t, { ownerId: t.admin.user.id })).id,
+    });
     expect((await portal.get('/api/tracking-settings')).status).toBe(403);
 
     const changed = await t.admin.put('/api/tracking-settings', {
