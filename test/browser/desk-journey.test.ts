@@ -474,7 +474,6 @@ describe('browser journey: a portal complaint goes through the desk, the warehou
     await edit.getByLabel('严重程度').click();
     await page.locator('.ant-select-item-option', { hasText: '高' }).click();
     await page.getByTestId('ticket-edit-save').click();
-    await page.getByText('已保存').first().waitFor();
     await expect.poll(async () => (await agent.get(`/api/tickets/${id}`)).body.severity).toBe('high');
     expect((await agent.get(`/api/tickets/${id}`)).body.version).toBe(ticket.body.version + 1);
 
