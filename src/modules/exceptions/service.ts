@@ -174,7 +174,12 @@ export class ExceptionsService {
    * of the shipments, one of their events and one of their exceptions; writes only for the
    * shipments whose plan changes something. Returns the newly raised exceptions.
    */
-  async evaluateMany(tx: DbOrTx, shipmentIds: readonly string[]): Promise<ShipmentException[]> {
+  async evaluateMany(
+    tx: DbOrTx,
+    shipmentIds: readonly string[],
+    /** The shipments' events when the caller has just read them (ingestion), to not read them twice. */
+    knownEvents?: ReadonlyMap<string, MilestoneEvent[]>,
+  ): Promise<ShipmentException[]> {
     const ids = [...new Set(shipmentIds)].sort();
     if (ids.length === 0) return [];
     const raised: ShipmentException[] = [];
@@ -191,7 +196,7 @@ export class ExceptionsService {
         .for('no key update');
       if (rows.length === 0) continue;
       const settings = await this.settings(tx);
-      const eventsByShipment = await this.eventsOfMany(tx, chunk);
+      const eventsByShipment = knownEvents ?? (await this.eventsOfMany(tx, chunk));
       const exceptionsByShipment = new Map<string, ShipmentException[]>();
       const existingRows = await tx
         .select()

@@ -629,10 +629,13 @@ export class TrackingService {
         .where(inArray(shipments.id, slice));
       for (const s of ships) destinations.set(s.id, s.destination);
     }
+    const milestones = new Map<string, MilestoneEvent[]>();
     const items = ids.map((id) => {
       const rows = rowsByShipment.get(id) ?? [];
       const destination = destinations.get(id) ?? undefined;
-      const status = currentStatus(rows.map(toMilestone), destination ? { destination } : {});
+      const events = rows.map(toMilestone);
+      milestones.set(id, events);
+      const status = currentStatus(events, destination ? { destination } : {});
       let lastEventAt: Date | null = null;
       for (const row of rows) {
         if (!row.retracted && (!lastEventAt || row.updatedAt > lastEventAt)) lastEventAt = row.updatedAt;
@@ -642,7 +645,7 @@ export class TrackingService {
     // The derived state and the exception rules of the whole batch, a few statements per chunk.
     for (let i = 0; i < items.length; i += CHUNK)
       await this.ctx.services.shipments.applyStatuses(tx, items.slice(i, i + CHUNK));
-    await this.ctx.services.exceptions.evaluateMany(tx, ids);
+    await this.ctx.services.exceptions.evaluateMany(tx, ids, milestones);
     if (changedEventIds.length > 0) await this.ctx.services.dcsa.publish(tx, changedEventIds);
   }
 
