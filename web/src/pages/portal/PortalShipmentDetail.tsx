@@ -18,7 +18,7 @@ import {
   Space,
   Typography,
 } from 'antd';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { idempotencyKey, newScope } from '../../api/client';
 import { DrawerFormActions } from '../../components/DrawerFormActions';
@@ -247,13 +247,12 @@ export function SubscriptionModal(props: {
   const [form] = Form.useForm<SubscriptionForm>();
   const existing = props.subscriptions.find((s) => s.shipmentId === props.shipmentId);
 
-  useEffect(() => {
-    if (!props.open) return;
-    form.setFieldsValue({
-      channels: existing?.channels ?? ['email', 'inapp'],
-      topics: existing?.topics ?? ['exceptions', 'delivery'],
-    });
-  }, [props.open, existing, form]);
+  // The form is destroyed on close and mounts with these values: setting them from an effect
+  // raced the modal's first render under load and left the required fields empty.
+  const initialValues: SubscriptionForm = {
+    channels: existing?.channels ?? ['email', 'inapp'],
+    topics: existing?.topics ?? ['exceptions', 'delivery'],
+  };
 
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['portal', 'shipment-subscriptions'] });
   const save = useMutation({
@@ -301,7 +300,12 @@ export function SubscriptionModal(props: {
       )}
       destroyOnHidden
     >
-      <Form<SubscriptionForm> form={form} layout="vertical" onFinish={(v) => save.mutate(v)}>
+      <Form<SubscriptionForm>
+        form={form}
+        layout="vertical"
+        initialValues={initialValues}
+        onFinish={(v) => save.mutate(v)}
+      >
         <Form.Item name="channels" label={t('track.portal.channels')} rules={required}>
           <Checkbox.Group
             options={SUBSCRIPTION_CHANNELS.map((c) => ({ value: c, label: t(`track.portal.channel.${c}`) }))}
@@ -331,17 +335,23 @@ function AskDrawer(props: { open: boolean; shipment: PortalShipment; onClose: ()
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<AskForm>();
+  // One idempotency scope per opening: the drawer is destroyed on close, and this component's
+  // state with it only when the parent remounts it, so a new scope is taken on each open.
   const [scope, setScope] = useState(newScope);
   const categories = useCategories();
   const categoryName = useCategoryName();
   const s = props.shipment;
-
-  useEffect(() => {
-    if (!props.open) return;
-    form.resetFields();
-    setScope(newScope());
-    form.setFieldsValue({ type: 'inquiry', subject: t('track.portal.askSubject', { number: s.number }) });
-  }, [props.open, form, s.number, t]);
+  const [wasOpen, setWasOpen] = useState(props.open);
+  if (props.open !== wasOpen) {
+    setWasOpen(props.open);
+    if (props.open) setScope(newScope());
+  }
+  // Mounted with its values (the drawer is destroyed on close), not set from an effect that
+  // can run before the form exists.
+  const initialValues: Partial<AskForm> = {
+    type: 'inquiry',
+    subject: t('track.portal.askSubject', { number: s.number }),
+  };
 
   const save = useMutation({
     mutationFn: (v: AskForm) => {
@@ -384,7 +394,12 @@ function AskDrawer(props: { open: boolean; shipment: PortalShipment; onClose: ()
         />
       }
     >
-      <Form<AskForm> form={form} layout="vertical" onFinish={(v) => save.mutate(v)}>
+      <Form<AskForm>
+        form={form}
+        layout="vertical"
+        initialValues={initialValues}
+        onFinish={(v) => save.mutate(v)}
+      >
         <Form.Item name="type" label={t('track.portal.askKind')} rules={required}>
           <Radio.Group
             optionType="button"
