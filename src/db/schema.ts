@@ -20,3 +20,6 @@ export * from '../modules/tracking/tables.ts';
 export * from '../modules/exceptions/tables.ts';
 export * from '../modules/outbound/tables.ts';
 export * from '../modules/dcsa/tables.ts';
+export * from '../modules/satisfaction/tables.ts';
+export * from '../modules/surveys/tables.ts';
+export * from '../modules/correctiveactions/tables.ts';

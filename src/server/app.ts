@@ -20,6 +20,11 @@ import { exceptionRoutes } from '../modules/exceptions/routes.ts';
 import { outboundRoutes } from '../modules/outbound/routes.ts';
 import { dcsaRoutes } from '../modules/dcsa/routes.ts';
 import { publicTrackRoutes } from '../modules/publictrack/routes.ts';
+import { satisfactionModelRoutes } from '../modules/satisfaction/routes.ts';
+import { satisfactionPlsRoutes } from '../modules/satisfaction/pls-routes.ts';
+import { satisfactionIndexRoutes } from '../modules/satisfaction/index-routes.ts';
+import { surveyRoutes } from '../modules/surveys/routes.ts';
+import { correctiveActionRoutes } from '../modules/correctiveactions/routes.ts';
 import { workOrderRoutes } from '../modules/workorders/routes.ts';
 import { auditRoutes } from '../modules/audit/routes.ts';
 import { authRoutes } from '../modules/auth/routes.ts';
@@ -124,6 +129,11 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     outboundRoutes,
     dcsaRoutes,
     publicTrackRoutes,
+    satisfactionModelRoutes,
+    satisfactionPlsRoutes,
+    satisfactionIndexRoutes,
+    surveyRoutes,
+    correctiveActionRoutes,
   ]) {
     await app.register(routes(ctx));
   }

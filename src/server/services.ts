@@ -21,6 +21,11 @@ import { ExceptionsService } from '../modules/exceptions/service.ts';
 import { OutboundService } from '../modules/outbound/service.ts';
 import { DcsaService } from '../modules/dcsa/service.ts';
 import { PublicTrackService } from '../modules/publictrack/service.ts';
+import { SatisfactionModelsService } from '../modules/satisfaction/models.ts';
+import { SatisfactionIndexService } from '../modules/satisfaction/index-service.ts';
+import { SatisfactionAlertsService } from '../modules/satisfaction/alerts.ts';
+import { SurveysService } from '../modules/surveys/service.ts';
+import { CorrectiveActionsService } from '../modules/correctiveactions/service.ts';
 import type { AppContext } from './context.ts';
 
 /** One instance of each module's service per process. */
@@ -48,6 +53,11 @@ export interface Services {
   outbound: OutboundService;
   dcsa: DcsaService;
   publicTrack: PublicTrackService;
+  satisfaction: SatisfactionModelsService;
+  satisfactionIndex: SatisfactionIndexService;
+  satisfactionAlerts: SatisfactionAlertsService;
+  surveys: SurveysService;
+  correctiveActions: CorrectiveActionsService;
 }
 
 export function createServices(ctx: AppContext): Services {
@@ -75,5 +85,10 @@ export function createServices(ctx: AppContext): Services {
     outbound: new OutboundService(ctx),
     dcsa: new DcsaService(ctx),
     publicTrack: new PublicTrackService(ctx),
+    satisfaction: new SatisfactionModelsService(ctx),
+    satisfactionIndex: new SatisfactionIndexService(ctx),
+    satisfactionAlerts: new SatisfactionAlertsService(ctx),
+    surveys: new SurveysService(ctx),
+    correctiveActions: new CorrectiveActionsService(ctx),
   };
 }

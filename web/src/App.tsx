@@ -2,7 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { App as AntApp, ConfigProvider, Spin } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
-import type { ReactNode } from 'react';
+import { type ReactNode, Suspense, lazy } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useParams } from 'react-router-dom';
 import { ApiError } from './api/client';
 import { AppLayout } from './layout/AppLayout';
@@ -38,6 +38,41 @@ import { TrackingFeedsPage } from './pages/admin/tracking/TrackingFeedsPage';
 import { ExceptionBoardPage } from './pages/shipments/ExceptionBoardPage';
 import { ShipmentListPage } from './pages/shipments/ShipmentListPage';
 import { ShipmentPage } from './pages/shipments/ShipmentPage';
+
+// Satisfaction pages carry ECharts: loaded when first opened, not with the app.
+const named = <K extends string>(load: () => Promise<Record<K, () => ReactNode>>, name: K) =>
+  lazy(async () => ({ default: (await load())[name] }));
+const SatisfactionDashboardPage = named(
+  () => import('./pages/satisfaction/SatisfactionDashboardPage'),
+  'SatisfactionDashboardPage',
+);
+const SatisfactionAlertsPage = named(
+  () => import('./pages/satisfaction/SatisfactionAlertsPage'),
+  'SatisfactionAlertsPage',
+);
+const ModelListPage = named(() => import('./pages/satisfaction/models/ModelListPage'), 'ModelListPage');
+const ModelEditorPage = named(() => import('./pages/satisfaction/models/ModelEditorPage'), 'ModelEditorPage');
+const SurveyListPage = named(() => import('./pages/surveys/SurveyListPage'), 'SurveyListPage');
+const SurveyPage = named(() => import('./pages/surveys/SurveyPage'), 'SurveyPage');
+const SurveyAnswerPage = named(() => import('./pages/surveys/SurveyAnswerPage'), 'SurveyAnswerPage');
+const CorrectiveActionBoardPage = named(
+  () => import('./pages/correctiveactions/CorrectiveActionBoardPage'),
+  'CorrectiveActionBoardPage',
+);
+
+function Lazy({ children }: { children: ReactNode }) {
+  return (
+    <Suspense
+      fallback={
+        <div className="app-loading">
+          <Spin size="large" />
+        </div>
+      }
+    >
+      {children}
+    </Suspense>
+  );
+}
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -106,6 +141,15 @@ export function App() {
                 <Route path="/login" element={<LoginPage />} />
                 {/* Public tracking (货物追踪): no login, for anyone with a tracking number and its second factor. */}
                 <Route path="/track" element={<TrackPage />} />
+                {/* A survey answered from its one-time token link (满意度调查): no login. */}
+                <Route
+                  path="/s/:token"
+                  element={
+                    <Lazy>
+                      <SurveyAnswerPage />
+                    </Lazy>
+                  }
+                />
                 {/* The printable complaint card: an A4 sheet without the app's chrome. */}
                 <Route
                   path="/tickets/:id/print"
@@ -322,6 +366,77 @@ export function App() {
                     element={
                       <RequireUser admin>
                         <OutboundLogPage />
+                      </RequireUser>
+                    }
+                  />
+                  {/* Satisfaction measurement (issue 5). */}
+                  <Route
+                    path="/satisfaction"
+                    element={
+                      <RequireUser staff>
+                        <Lazy>
+                          <SatisfactionDashboardPage />
+                        </Lazy>
+                      </RequireUser>
+                    }
+                  />
+                  <Route
+                    path="/satisfaction/alerts"
+                    element={
+                      <RequireUser staff>
+                        <Lazy>
+                          <SatisfactionAlertsPage />
+                        </Lazy>
+                      </RequireUser>
+                    }
+                  />
+                  <Route
+                    path="/satisfaction/models"
+                    element={
+                      <RequireUser staff>
+                        <Lazy>
+                          <ModelListPage />
+                        </Lazy>
+                      </RequireUser>
+                    }
+                  />
+                  <Route
+                    path="/satisfaction/models/:id"
+                    element={
+                      <RequireUser staff>
+                        <Lazy>
+                          <ModelEditorPage />
+                        </Lazy>
+                      </RequireUser>
+                    }
+                  />
+                  <Route
+                    path="/surveys"
+                    element={
+                      <RequireUser staff>
+                        <Lazy>
+                          <SurveyListPage />
+                        </Lazy>
+                      </RequireUser>
+                    }
+                  />
+                  <Route
+                    path="/surveys/:id"
+                    element={
+                      <RequireUser staff>
+                        <Lazy>
+                          <SurveyPage />
+                        </Lazy>
+                      </RequireUser>
+                    }
+                  />
+                  <Route
+                    path="/corrective-actions"
+                    element={
+                      <RequireUser staff>
+                        <Lazy>
+                          <CorrectiveActionBoardPage />
+                        </Lazy>
                       </RequireUser>
                     }
                   />

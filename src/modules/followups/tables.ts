@@ -12,6 +12,10 @@ export const FOLLOW_UP_KINDS = [
   'second_visit',
   /** The owner's call to the customer about a shipment exception (src/modules/exceptions). */
   'shipment_exception',
+  /** The owner's call to a customer whose survey answers show silent dissatisfaction (src/modules/satisfaction). */
+  'satisfaction_alert',
+  /** A corrective action's owner task, and the follow-up that verifies it (src/modules/correctiveactions). */
+  'corrective_action',
 ] as const;
 export const FOLLOW_UP_STATUSES = ['open', 'done', 'cancelled'] as const;
 

@@ -57,6 +57,16 @@ export const SETTING_DEFAULTS = {
   'notifications.contactDailyCap': 5,
   /** Public tracking lookups per client IP per minute. */
   'tracking.publicRateLimitPerMinute': 30,
+  /** A model node with fewer answers than this is shown as "too few answers", not as a number. */
+  'satisfaction.minAnswers': 5,
+  /** A completed response whose own index is below this raises a silent-dissatisfaction alert. */
+  'satisfaction.alertBelowIndex': 60,
+  /** …as does any item answered at or below this score (2 = 较不满意). */
+  'satisfaction.alertItemScoreAtMost': 1,
+  /** …or a customer's index dropping by more than this many points against their previous response. */
+  'satisfaction.alertIndexDrop': 15,
+  /** Public survey answers (token page) per client IP per minute. */
+  'surveys.publicRateLimitPerMinute': 60,
 } as const;
 export type SettingKey = keyof typeof SETTING_DEFAULTS;
 

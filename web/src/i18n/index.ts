@@ -10,11 +10,43 @@ import shipmentsZhCN from './shipments.zh-CN.json';
 import trackEn from './track.en.json';
 import trackZhCN from './track.zh-CN.json';
 import zhCN from './zh-CN.json';
+import actionsEn from './actions.en.json';
+import actionsZhCN from './actions.zh-CN.json';
+import satModelsEn from './satModels.en.json';
+import satModelsZhCN from './satModels.zh-CN.json';
+import satisfactionEn from './satisfaction.en.json';
+import satisfactionZhCN from './satisfaction.zh-CN.json';
+import surveysEn from './surveys.en.json';
+import surveysZhCN from './surveys.zh-CN.json';
 
 // One file per area with its own top-level keys, so pages of different areas never edit the same file.
 const resources = {
-  'zh-CN': { translation: { ...zhCN, ...deskZhCN, ...deskAdminZhCN, ...trackZhCN, ...shipmentsZhCN } },
-  en: { translation: { ...en, ...deskEn, ...deskAdminEn, ...trackEn, ...shipmentsEn } },
+  'zh-CN': {
+    translation: {
+      ...zhCN,
+      ...deskZhCN,
+      ...deskAdminZhCN,
+      ...trackZhCN,
+      ...shipmentsZhCN,
+      ...satisfactionZhCN,
+      ...satModelsZhCN,
+      ...surveysZhCN,
+      ...actionsZhCN,
+    },
+  },
+  en: {
+    translation: {
+      ...en,
+      ...deskEn,
+      ...deskAdminEn,
+      ...trackEn,
+      ...shipmentsEn,
+      ...satisfactionEn,
+      ...satModelsEn,
+      ...surveysEn,
+      ...actionsEn,
+    },
+  },
 };
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;

@@ -1,5 +1,6 @@
 import {
   AlertOutlined,
+  ApartmentOutlined,
   ApiOutlined,
   AuditOutlined,
   BookOutlined,
@@ -13,6 +14,8 @@ import {
   DownOutlined,
   FileSearchOutlined,
   FileTextOutlined,
+  FormOutlined,
+  FundOutlined,
   GlobalOutlined,
   LogoutOutlined,
   MailOutlined,
@@ -23,9 +26,12 @@ import {
   SafetyCertificateOutlined,
   SettingOutlined,
   ShopOutlined,
+  SmileOutlined,
   TagsOutlined,
   TeamOutlined,
+  ToolOutlined,
   UserOutlined,
+  WarningOutlined,
 } from '@ant-design/icons';
 import { Avatar, Button, Dropdown, Layout, Menu, type MenuProps, Space, Typography, theme } from 'antd';
 import { type ReactNode, useMemo, useState } from 'react';
@@ -75,6 +81,18 @@ export function AppLayout() {
       { key: '/work-orders', icon: <ContainerOutlined />, label: t('desk.menu.workOrders') },
       { key: '/commitments', icon: <SafetyCertificateOutlined />, label: t('deskAdmin.menu.commitments') },
       { key: '/knowledge', icon: <BookOutlined />, label: t('deskAdmin.menu.knowledge') },
+      {
+        key: 'satisfaction',
+        icon: <SmileOutlined />,
+        label: t('satisfaction.menu.group'),
+        children: [
+          { key: '/satisfaction', icon: <FundOutlined />, label: t('satisfaction.menu.dashboard') },
+          { key: '/satisfaction/alerts', icon: <WarningOutlined />, label: t('satisfaction.menu.alerts') },
+          { key: '/surveys', icon: <FormOutlined />, label: t('satisfaction.menu.surveys') },
+          { key: '/corrective-actions', icon: <ToolOutlined />, label: t('satisfaction.menu.actions') },
+          { key: '/satisfaction/models', icon: <ApartmentOutlined />, label: t('satisfaction.menu.models') },
+        ],
+      },
     ];
     if (me.role === 'admin') {
       entries.push({
@@ -170,7 +188,13 @@ export function AppLayout() {
           theme="dark"
           mode="inline"
           selectedKeys={selected}
-          defaultOpenKeys={location.pathname.startsWith('/admin') ? ['admin'] : []}
+          defaultOpenKeys={
+            location.pathname.startsWith('/admin')
+              ? ['admin']
+              : /^\/(satisfaction|surveys|corrective-actions)/.test(location.pathname)
+                ? ['satisfaction']
+                : []
+          }
           items={items as MenuProps['items']}
           onClick={({ key }) => {
             if (!key.startsWith('/')) return;

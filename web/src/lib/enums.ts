@@ -17,6 +17,8 @@ export const FOLLOW_UP_KINDS = [
   'post_complaint',
   'second_visit',
   'shipment_exception',
+  'satisfaction_alert',
+  'corrective_action',
 ] as const;
 export const FOLLOW_UP_STATUSES = ['open', 'done', 'cancelled'] as const;
 export const SPECIAL_HANDLING = [
