@@ -242,7 +242,7 @@ export function responseIndexOf(
     list.push(node);
     children.set(node.parentKey, list);
   }
-  const valueOf = (node: ModelNode, depth: number): number | null => {
+  const scoreOf = (node: ModelNode, depth: number): number | null => {
     const kids = children.get(node.key) ?? [];
     if (kids.length === 0) {
       const score = scores.get(node.key);
@@ -253,7 +253,7 @@ export function responseIndexOf(
     let weight = 0;
     const parts: number[] = [];
     for (const kid of kids) {
-      const value = valueOf(kid, depth + 1);
+      const value = scoreOf(kid, depth + 1);
       if (value === null) continue;
       const w = Number.isFinite(kid.weight) && kid.weight > 0 ? kid.weight : 0;
       sum += w * value;
@@ -266,6 +266,6 @@ export function responseIndexOf(
   };
   const root = nodes.find((n) => n.parentKey === null);
   if (!root) return null;
-  const value = valueOf(root, 0);
+  const value = scoreOf(root, 0);
   return value === null ? null : Math.round(Math.min(100, Math.max(0, value)) * 10) / 10;
 }
