@@ -14,6 +14,8 @@ export interface Config {
   smtpUrl: string | undefined;
   /** Secure cookies only when served behind TLS. */
   secureCookies: boolean;
+  /** Where customers reach this server (links in emails, e.g. survey token links); else the request's origin. */
+  publicUrl: string | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -30,5 +32,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: env.LIAISON_DEMO !== '0',
     smtpUrl: env.SMTP_URL || undefined,
     secureCookies: env.COOKIE_SECURE === '1',
+    publicUrl: env.PUBLIC_URL?.replace(/\/+$/, '') || undefined,
   };
 }

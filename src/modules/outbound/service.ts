@@ -57,6 +57,8 @@ export interface ContactNotice {
   refId?: string;
   /** Once-only key: the same key never sends twice. */
   dedupeKey: string;
+  /** Email only, never a group robot: for personal content such as a survey's one-time link. */
+  emailOnly?: boolean;
 }
 
 /** An email to a user (staff or portal) at their login address. */
@@ -174,7 +176,9 @@ export class OutboundService {
         suppressedReason: 'no_contact',
       });
     }
-    const robots = await this.robotsOf(tx, notice.customerId, notice.topic);
+    const robots = notice.emailOnly
+      ? { wecom: null, dingtalk: null }
+      : await this.robotsOf(tx, notice.customerId, notice.topic);
     const scopes = (
       await tx
         .select({ scope: contactOptOuts.scope })
