@@ -80,9 +80,9 @@ describe('AHP priorities against published worked examples', () => {
     const criteria = fromUpper([[4, 3, 7], [1 / 3, 3], [5]]);
     const result = ahpPriorities(criteria);
     // Wikipedia prints the first weight truncated (0.5476 → .547), so within one unit of the 3rd decimal.
-    [0.547, 0.127, 0.27, 0.056].forEach((published, i) =>
-      expect(Math.abs(result.weights[i]! - published)).toBeLessThanOrEqual(0.001),
-    );
+    [0.547, 0.127, 0.27, 0.056].forEach((published, i) => {
+      expect(Math.abs(result.weights[i]! - published)).toBeLessThanOrEqual(0.001);
+    });
     expect(result.cr.toFixed(3)).toBe('0.044');
     // Tom, Dick, Harry with respect to experience: published .217, .717, .066.
     const experience = fromUpper([[1 / 4, 4], [9]]);
@@ -182,7 +182,9 @@ describe('AHP properties', () => {
         const matrix = matrixFromWeights(weights);
         expect(validatePairwise(matrix)).toEqual([]);
         const result = ahpPriorities(matrix);
-        result.weights.forEach((w, i) => expect(w).toBeCloseTo(weights[i]!, 9));
+        result.weights.forEach((w, i) => {
+          expect(w).toBeCloseTo(weights[i]!, 9);
+        });
         expect(result.lambdaMax).toBeCloseTo(weights.length, 8);
         expect(result.cr).toBeLessThan(1e-8);
         expect(result.consistent).toBe(true);
@@ -205,7 +207,10 @@ describe('AHP properties', () => {
         ([cells, n]) => {
           const upper: number[][] = [];
           let k = 0;
-          for (let i = 0; i < n - 1; i++) upper.push(cells.slice(k, (k += n - 1 - i)));
+          for (let i = 0; i < n - 1; i++) {
+            upper.push(cells.slice(k, k + n - 1 - i));
+            k += n - 1 - i;
+          }
           const matrix = fromUpper(upper);
           const result = ahpPriorities(matrix);
           expect(result.weights.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 10);
@@ -214,7 +219,9 @@ describe('AHP properties', () => {
           // Reverse the elements: the priorities come back reversed.
           const reversed = matrix.map((row) => [...row].reverse()).reverse();
           const again = ahpPriorities(reversed);
-          again.weights.forEach((w, i) => expect(w).toBeCloseTo(result.weights[n - 1 - i]!, 8));
+          again.weights.forEach((w, i) => {
+            expect(w).toBeCloseTo(result.weights[n - 1 - i]!, 8);
+          });
         },
       ),
       { numRuns: 60 },
@@ -231,9 +238,15 @@ describe('AHP properties', () => {
           const expected = a.map((w, i) => Math.sqrt(w * b[i]!));
           const sum = expected.reduce((s, v) => s + v, 0);
           const result = ahpPriorities(combined);
-          result.weights.forEach((w, i) => expect(w).toBeCloseTo(expected[i]! / sum, 8));
+          result.weights.forEach((w, i) => {
+            expect(w).toBeCloseTo(expected[i]! / sum, 8);
+          });
           const same = combineJudgements([matrixFromWeights(a), matrixFromWeights(a)]);
-          same.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(a[i]! / a[j]!, 9)));
+          same.forEach((row, i) => {
+            row.forEach((v, j) => {
+              expect(v).toBeCloseTo(a[i]! / a[j]!, 9);
+            });
+          });
         },
       ),
     );
