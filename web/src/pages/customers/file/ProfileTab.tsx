@@ -1,5 +1,6 @@
 import { Card, Descriptions, Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { CustomerSatisfactionCard } from '../../../components/satisfaction/CustomerSatisfactionCard';
 import { useDepartmentName } from '../../../components/selects';
 import { EnumTag, StageTag, ValueClassTag } from '../../../components/tags';
 import { formatDateTime } from '../../../lib/time';
@@ -101,6 +102,7 @@ export function ProfileTab({ customer: c }: { customer: Customer }) {
           </Descriptions.Item>
         </Descriptions>
       </Card>
+      <CustomerSatisfactionCard customerId={c.id} />
       <Card title={t('customer.sectionOwnership')}>
         <Descriptions bordered size="middle" column={{ xs: 1, md: 2, xl: 3 }}>
           <Descriptions.Item label={t('customer.owner')}>{dash(c.ownerName)}</Descriptions.Item>
