@@ -6,6 +6,7 @@ import { api, unwrap } from '../api/client';
 import { PageHeader } from '../components/PageHeader';
 import { useMe } from '../lib/auth';
 import { PortalShipments } from './portal/PortalShipments';
+import { PortalSurveys } from './portal/PortalSurveys';
 import { PortalTickets } from './portal/PortalTickets';
 
 /** A portal user's own company: the file as the customer may see it and its contacts. */
@@ -16,9 +17,13 @@ export function PortalPage() {
   // ?tab=shipments opens the shipments tab, ?shipment=<id> a shipment (links in notices use them).
   const [params, setParams] = useSearchParams();
   const openShipment = params.get('shipment');
-  const tab = params.get('tab') === 'shipments' || openShipment ? 'shipments' : 'requests';
-  const setTab = (key: string) =>
-    setParams(key === 'shipments' ? { tab: 'shipments' } : {}, { replace: true });
+  const tab =
+    params.get('tab') === 'shipments' || openShipment
+      ? 'shipments'
+      : params.get('tab') === 'surveys'
+        ? 'surveys'
+        : 'requests';
+  const setTab = (key: string) => setParams(key === 'requests' ? {} : { tab: key }, { replace: true });
   const setOpenShipment = (id: string | null) =>
     setParams(id ? { tab: 'shipments', shipment: id } : { tab: 'shipments' }, { replace: !id });
   const customer = useQuery({
@@ -108,6 +113,7 @@ export function PortalPage() {
             label: t('track.portal.tab'),
             children: <PortalShipments openId={openShipment} onOpen={setOpenShipment} />,
           },
+          { key: 'surveys', label: t('surveys.portal.title'), children: <PortalSurveys /> },
         ]}
       />
     </>
