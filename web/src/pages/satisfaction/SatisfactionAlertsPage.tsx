@@ -1,6 +1,20 @@
 import { CheckOutlined, CloseCircleOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Form, Input, Modal, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import {
+  App,
+  Button,
+  type ButtonProps,
+  Card,
+  Form,
+  Input,
+  Modal,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Tooltip,
+  Typography,
+} from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
@@ -284,6 +298,7 @@ function CloseAlertModal({ alert, onDone }: { alert: SatisfactionAlert | null; o
       open={!!alert}
       title={t('satisfaction.alerts.closeTitle', { name: alert?.customerName ?? '' })}
       okText={t('satisfaction.alerts.close')}
+      okButtonProps={{ 'data-testid': 'alert-close-ok' } as ButtonProps}
       onOk={() => form.submit()}
       onCancel={onDone}
       confirmLoading={close.isPending}
