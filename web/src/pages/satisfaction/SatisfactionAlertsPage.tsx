@@ -138,6 +138,8 @@ function AlertTable({
   const queryClient = useQueryClient();
   const names = useNodeNames();
   const me = useMe();
+  // Operations users read alerts; the owner's side works them.
+  const works = me.role !== 'operations';
   const acknowledge = useMutation({
     mutationFn: (id: string) => satApi.post(`/api/satisfaction/alerts/${id}/acknowledge`),
     onSuccess: () => {
@@ -237,7 +239,7 @@ function AlertTable({
           width: 290,
           render: (_: unknown, a) => (
             <Space size={4} wrap>
-              {a.status === 'open' && (
+              {works && a.status === 'open' && (
                 <Button
                   size="small"
                   icon={<CheckOutlined />}
@@ -248,7 +250,7 @@ function AlertTable({
                   {t('satisfaction.alerts.acknowledge')}
                 </Button>
               )}
-              {a.status !== 'closed' && (
+              {works && a.status !== 'closed' && (
                 <Button
                   size="small"
                   icon={<CloseCircleOutlined />}
