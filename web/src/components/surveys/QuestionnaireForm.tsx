@@ -178,8 +178,18 @@ export function QuestionnaireForm(props: {
   }
 
   const intro = introOf(props.data, i18n.language);
-  const likertOptions = (kind: 'likert' | 'importance') =>
-    LIKERT.map((score) => ({ value: score, label: t(`surveys.${kind}.${score}`) }));
+  const likertOptions = (kind: 'likert' | 'importance', item?: QuestionItem) => {
+    // An item with its own words for the scale (e.g. how often … : 从未 … 非常频繁), 5 first.
+    const own = item
+      ? en
+        ? item.scaleLabelsEn || item.scaleLabelsZh
+        : item.scaleLabelsZh || item.scaleLabelsEn
+      : null;
+    return LIKERT.map((score, i) => ({
+      value: score,
+      label: own?.length === 5 && own[i] ? own[i] : t(`surveys.${kind}.${score}`),
+    }));
+  };
   const optionStyle: React.CSSProperties = {
     height: 'auto',
     minHeight: 44,
@@ -210,7 +220,7 @@ export function QuestionnaireForm(props: {
         width: '100%',
       }}
     >
-      {likertOptions(kind).map((o) => (
+      {likertOptions(kind, field === 'score' ? item : undefined).map((o) => (
         <Radio.Button key={o.value} value={o.value} style={optionStyle}>
           {o.label}
         </Radio.Button>

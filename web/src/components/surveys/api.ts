@@ -175,6 +175,9 @@ export interface QuestionItem {
   nameEn: string;
   askIdeal?: boolean;
   askImportance?: boolean;
+  /** Labels for the scores 5 … 1 when the satisfaction words do not fit the question (reverse items). */
+  scaleLabelsZh?: string[] | null;
+  scaleLabelsEn?: string[] | null;
 }
 
 /** GET /api/public/surveys/:token and GET /api/portal/surveys/:invitationId. */
@@ -219,6 +222,8 @@ export interface ModelNode {
   questionZh?: string;
   questionEn?: string;
   reverse?: boolean;
+  scaleLabelsZh?: string[] | null;
+  scaleLabelsEn?: string[] | null;
 }
 
 export interface SatisfactionModel {
@@ -326,6 +331,8 @@ export function itemsOfNodes(
       questionEn: n.questionEn ?? null,
       nameZh: n.nameZh,
       nameEn: n.nameEn,
+      scaleLabelsZh: n.scaleLabelsZh ?? null,
+      scaleLabelsEn: n.scaleLabelsEn ?? null,
       askIdeal: options.askIdeal,
       askImportance: options.askImportance,
     }));
