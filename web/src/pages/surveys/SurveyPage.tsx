@@ -452,6 +452,16 @@ function ResponsesBrowser({ survey, nodes }: { survey: Survey; nodes: ModelNode[
   const order = useMemo(() => new Map(nodes.map((n, i) => [n.key, i])), [nodes]);
   const label = (kind: 'likert' | 'importance', v: number | null | undefined) =>
     v ? `${t(`surveys.${kind}.${v}`)} (${v})` : '—';
+  /** The answer in the words the item was asked with (its own scale labels, else the Likert ones). */
+  const scoreLabel = (key: string, v: number | null | undefined) => {
+    const node = byKey.get(key);
+    const own =
+      i18n.language === 'en'
+        ? node?.scaleLabelsEn || node?.scaleLabelsZh
+        : node?.scaleLabelsZh || node?.scaleLabelsEn;
+    if (v && own?.length === 5) return `${own[5 - v]} (${v})`;
+    return label('likert', v);
+  };
 
   return (
     <>
@@ -508,11 +518,13 @@ function ResponsesBrowser({ survey, nodes }: { survey: Survey; nodes: ModelNode[
                   {
                     title: t('surveys.page.response.score'),
                     dataIndex: 'score',
-                    render: (v: number | null) => (
-                      <Tag color={v && v <= 2 ? 'red' : v === 3 ? 'default' : 'green'}>
-                        {label('likert', v)}
-                      </Tag>
-                    ),
+                    render: (v: number | null, a) => {
+                      // Reverse items count low when the answer is high.
+                      const effective = v && byKey.get(a.itemKey)?.reverse ? 6 - v : v;
+                      const color =
+                        effective && effective <= 2 ? 'red' : effective === 3 ? 'default' : 'green';
+                      return <Tag color={color}>{scoreLabel(a.itemKey, v)}</Tag>;
+                    },
                   },
                   ...(survey.askIdeal
                     ? [
