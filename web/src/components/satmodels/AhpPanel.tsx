@@ -15,6 +15,7 @@ import {
   Space,
   Table,
   Tag,
+  Tooltip,
   Typography,
 } from 'antd';
 import { useMemo, useState } from 'react';
@@ -97,8 +98,9 @@ export function AhpPanel(props: {
         matrix,
         ...(acceptInconsistent ? { acceptInconsistent: true } : {}),
       }),
-    onSuccess: () => {
+    onSuccess: (view) => {
       message.success(t('satModels.ahp.judgementSaved'));
+      queryClient.setQueryData(modelKeys.ahp(props.modelId, props.parent.key), view);
       void refreshStored();
     },
     onError: (error) => message.error(errorText(t, error)),
@@ -111,7 +113,9 @@ export function AhpPanel(props: {
   });
 
   const apply = useMutation({
-    mutationFn: () => modelsApi.applyAhp(props.modelId, props.parent.key),
+    // An inconsistent combination is applied only after the confirmation said so.
+    mutationFn: () =>
+      modelsApi.applyAhp(props.modelId, props.parent.key, stored.data?.combined?.consistent === false),
     onSuccess: (model) => {
       queryClient.setQueryData(modelKeys.one(props.modelId), model);
       void queryClient.invalidateQueries({ queryKey: modelKeys.all });
@@ -142,7 +146,7 @@ export function AhpPanel(props: {
 
   /** Puts a stored judgement into the editor, by child key (the order may have changed). */
   const load = (judgement: AhpJudgement) => {
-    const keys = stored.data?.childKeys ?? [];
+    const keys = judgement.stale ? judgement.childKeys : (stored.data?.childKeys ?? []);
     const index = props.childNodes.map((child) => keys.indexOf(child.key));
     if (index.some((i) => i < 0)) {
       message.warning(t('satModels.ahp.childrenChanged'));
@@ -287,7 +291,11 @@ export function AhpPanel(props: {
         extra={
           props.editable && (
             <Popconfirm
-              title={t('satModels.ahp.applyConfirm')}
+              title={
+                stored.data?.combined?.consistent === false
+                  ? t('satModels.ahp.applyInconsistentConfirm', { cr: fixed3(stored.data.combined.cr) })
+                  : t('satModels.ahp.applyConfirm')
+              }
               onConfirm={() => apply.mutate()}
               okText={t('satModels.ahp.apply')}
               cancelText={t('common.cancel')}
@@ -314,7 +322,20 @@ export function AhpPanel(props: {
           dataSource={stored.data?.judgements ?? []}
           locale={{ emptyText: <Empty description={t('satModels.ahp.noJudgements')} /> }}
           columns={[
-            { title: t('satModels.ahp.expertName'), dataIndex: 'expertName' },
+            {
+              title: t('satModels.ahp.expertName'),
+              dataIndex: 'expertName',
+              render: (expert: string, judgement) => (
+                <Space size={4}>
+                  {expert}
+                  {judgement.stale && (
+                    <Tooltip title={t('satModels.ahp.staleHint')}>
+                      <Tag>{t('satModels.ahp.stale')}</Tag>
+                    </Tooltip>
+                  )}
+                </Space>
+              ),
+            },
             {
               title: 'CR',
               dataIndex: 'cr',
@@ -358,6 +379,9 @@ export function AhpPanel(props: {
             },
           ]}
         />
+        {stored.data?.warning && (
+          <Alert type="warning" showIcon title={stored.data.warning} style={{ marginTop: 12 }} />
+        )}
         {stored.data?.combined && (
           <div style={{ marginTop: 12 }} data-testid="ahp-combined">
             <Typography.Title level={5}>

@@ -159,7 +159,11 @@ export function NodeDrawer(props: {
               >
                 <Input.TextArea rows={2} maxLength={300} />
               </Form.Item>
-              <Form.Item name="questionEn" label={t('satModels.node.questionEn')}>
+              <Form.Item
+                name="questionEn"
+                label={t('satModels.node.questionEn')}
+                rules={[{ required: true, whitespace: true, message: t('satModels.node.questionRequired') }]}
+              >
                 <Input.TextArea rows={2} maxLength={300} />
               </Form.Item>
               <Form.Item

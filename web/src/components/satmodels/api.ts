@@ -68,6 +68,10 @@ export interface AhpResult {
 export interface AhpJudgement {
   id: string;
   expertName: string;
+  childKeys: string[];
+  /** Compares other children than the node has now; left out of the combination. */
+  stale?: boolean;
+  /** Reordered to the view's childKeys. */
   matrix: number[][];
   cr: number | null;
   createdAt: string;
@@ -78,6 +82,7 @@ export interface AhpState {
   childKeys: string[];
   judgements: AhpJudgement[];
   combined: AhpResult | null;
+  warning?: string | null;
 }
 
 export interface PlsResult {
@@ -141,12 +146,15 @@ export const modelsApi = {
       matrix: number[][];
       acceptInconsistent?: boolean;
     },
-  ) => unwrap(loose.PUT(`${base}/{id}/ahp`, { params: { path: { id } }, body })),
+  ) => unwrap(loose.PUT(`${base}/{id}/ahp`, { params: { path: { id } }, body })) as Promise<AhpState>,
   deleteJudgement: (id: string, judgementId: string) =>
     unwrap(loose.DELETE(`${base}/{id}/ahp/{judgementId}`, { params: { path: { id, judgementId } } })),
-  applyAhp: (id: string, parentKey: string) =>
+  applyAhp: (id: string, parentKey: string, acceptInconsistent?: boolean) =>
     unwrap(
-      loose.POST(`${base}/{id}/ahp/apply`, { params: { path: { id } }, body: { parentKey } }),
+      loose.POST(`${base}/{id}/ahp/apply`, {
+        params: { path: { id } },
+        body: acceptInconsistent ? { parentKey, acceptInconsistent } : { parentKey },
+      }),
     ) as Promise<SatisfactionModel>,
   pls: (id: string, body: { from?: string; to?: string; bootstrap?: number; apply?: boolean }) =>
     unwrap(loose.POST(`${base}/{id}/pls`, { params: { path: { id } }, body })) as Promise<PlsResult>,
