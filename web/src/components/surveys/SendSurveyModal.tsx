@@ -2,12 +2,23 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Form, List, Modal, Result, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
 import { api, unwrap } from '../../api/client';
 import { errorText } from '../../lib/forms';
 import { type SendResult, type Survey, type SurveySegment, surveyApi } from './api';
 import { cleanSegment, SegmentFields } from './SegmentFields';
 
 const PREVIEW_LIMIT = 50;
+
+/** A customer's name from its id (the send answer names only ids). */
+function CustomerName({ id }: { id: string }) {
+  const customer = useQuery({
+    queryKey: ['customer', id],
+    queryFn: () => unwrap(api.GET('/api/customers/{id}', { params: { path: { id } } })),
+    staleTime: 60_000,
+  });
+  return <Link to={`/customers/${id}`}>{customer.data?.name ?? id}</Link>;
+}
 
 /**
  * The customers a segment names, as far as the customer list can tell (value class, department,
@@ -108,10 +119,14 @@ function SendForm(props: { survey: Survey; onClose: () => void }) {
             columns={[
               {
                 title: t('surveys.page.invitation.customer'),
-                dataIndex: 'customerName',
-                render: (v: string | undefined, row) => v ?? row.customerId,
+                dataIndex: 'customerId',
+                render: (v: string, row) => row.customerName ?? <CustomerName id={v} />,
               },
-              { title: t('surveys.send.skipReason'), dataIndex: 'reason' },
+              {
+                title: t('surveys.send.skipReason'),
+                dataIndex: 'reason',
+                render: (v: string) => t(`surveys.send.reason.${v}`, { defaultValue: v }),
+              },
             ]}
           />
         )}

@@ -42,10 +42,12 @@ export function useModels() {
 }
 
 /** Model name and version number for a version id, from the model list. */
-export function useVersionLabel(): (versionId: string | null | undefined) => string {
+export function useVersionLabel(): (versionId: string | null | undefined, survey?: Survey) => string {
   const { t } = useTranslation();
   const models = useModels();
-  return (versionId) => {
+  return (versionId, survey) => {
+    if (survey?.modelName && survey.versionNumber)
+      return `${survey.modelName} · ${t('surveys.field.versionLabel', { version: survey.versionNumber })}`;
     for (const model of models.data ?? []) {
       const version = (model.versions ?? []).find((v) => v.id === versionId);
       if (version) return `${model.name} · ${t('surveys.field.versionLabel', { version: version.version })}`;

@@ -101,8 +101,8 @@ export interface Survey {
   /** The list may leave these out; the survey page has them. */
   stats?: SurveyStats;
   waves?: SurveyWave[];
-  modelName?: string;
-  version?: number;
+  modelName?: string | null;
+  versionNumber?: number | null;
 }
 
 export interface SurveyBody {
@@ -188,6 +188,8 @@ export interface Questionnaire {
   introZh?: string | null;
   introEn?: string | null;
   language?: string | null;
+  /** The languages the survey has an intro in. */
+  languages?: string[];
   customerName?: string | null;
   items: QuestionItem[];
   answers?: Answer[];

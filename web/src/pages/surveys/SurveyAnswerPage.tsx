@@ -27,7 +27,8 @@ export function SurveyAnswerPage() {
   });
 
   // A first visit follows the language the survey was sent in; a choice made here wins.
-  const hint = survey.data?.language;
+  const hint =
+    survey.data?.language ?? (survey.data?.languages?.length === 1 ? survey.data.languages[0] : undefined);
   useEffect(() => {
     if (!hasStoredLanguage() && (hint === 'en' || hint === 'zh-CN') && hint !== language) setLanguage(hint);
   }, [hint, language, setLanguage]);

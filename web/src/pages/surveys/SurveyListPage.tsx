@@ -118,7 +118,7 @@ export function SurveyListPage() {
               title: t('surveys.field.model'),
               dataIndex: 'versionId',
               width: 220,
-              render: (v: string) => versionLabel(v),
+              render: (v: string, row) => versionLabel(v, row),
             },
             {
               title: t('surveys.field.responseRate'),

@@ -196,7 +196,9 @@ export function SurveyPage() {
           />
         </div>
         <Descriptions bordered size="small" column={{ xs: 1, md: 2 }}>
-          <Descriptions.Item label={t('surveys.field.model')}>{versionLabel(s.versionId)}</Descriptions.Item>
+          <Descriptions.Item label={t('surveys.field.model')}>
+            {versionLabel(s.versionId, s)}
+          </Descriptions.Item>
           <Descriptions.Item label={t('surveys.field.trigger')}>
             <SurveyTriggerTag trigger={s.trigger} />
             {s.trigger === 'wave' && s.recurrenceMonths
