@@ -8,6 +8,7 @@ import { registerFollowUpJobs } from '../modules/followups/jobs.ts';
 import { registerOutboundJobs } from '../modules/outbound/jobs.ts';
 import { registerWorkOrderJobs } from '../modules/workorders/jobs.ts';
 import { registerSlaJobs } from '../modules/sla/jobs.ts';
+import { registerSurveyJobs } from '../modules/surveys/jobs.ts';
 import { registerTrackingJobs } from '../modules/tracking/jobs.ts';
 import { purgeIdempotencyKeys } from './idempotency.ts';
 import type { AppContext } from './context.ts';
@@ -54,6 +55,7 @@ function registerJobs(ctx: AppContext): void {
   registerTrackingJobs(ctx);
   registerExceptionJobs(ctx);
   registerOutboundJobs(ctx);
+  registerSurveyJobs(ctx);
   if (ctx.database.kind === 'pglite') {
     // PGlite has no autovacuum, so without this the planner never gets statistics.
     ctx.queue.register(

@@ -649,6 +649,9 @@ export class ShipmentsService {
     // A withdrawn delivery (the feed retracted it) leaves no "delivered" on the customer's timeline.
     if (before.deliveredAt && !next.deliveredAt)
       await this.ctx.services.timeline.removeRef(tx, 'shipment', shipmentId, SHIPMENT_DELIVERED);
+    // Delivered now: an active after-delivery survey invites the customer (issue 5).
+    if (!before.deliveredAt && next.deliveredAt && !before.cancelledAt)
+      await this.ctx.services.surveys.onShipmentDelivered(tx, shipmentId);
     if (!latest || before.cancelledAt) return;
     const changed =
       before.status !== next.status ||

@@ -1232,6 +1232,8 @@ export class TicketsService {
         { customerConfirmed: row.customerConfirmed },
       ),
     );
+    // A closed complaint: an active after-complaint survey asks the customer how it went (issue 5).
+    await this.ctx.services.surveys.onComplaintClosed(tx, row.id);
   }
 
   private async firstContactFacts(tx: DbOrTx, ticket: Ticket): Promise<FirstContactFacts> {

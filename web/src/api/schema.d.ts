@@ -14825,6 +14825,132 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/satisfaction/models/{id}/pls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Estimate the ACSI path model (expectation → quality → value → satisfaction → complaints, loyalty) from the model’s complete answers in [from, to): outer weights, paths, R² with bootstrap intervals, dimension weights from total effects. Staff estimate; with apply, managers and admins store the weights (a new model version when the current one has answers). 422 when there are too few answers */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description store the estimate as the model’s weights (manager, admin) */
+                        apply?: boolean;
+                        /**
+                         * @description bootstrap resamples for the intervals
+                         * @default 200
+                         */
+                        bootstrap?: number;
+                        /** Format: date-time */
+                        from?: string;
+                        /** Format: date-time */
+                        to?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PlsEstimate"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/satisfaction/models/{id}/versions/{versionId}": {
         parameters: {
             query?: never;
@@ -27390,6 +27516,51 @@ export interface components {
             reason: string | null;
             toUserId: string;
             toUserName: string | null;
+        };
+        PlsEstimate: {
+            applied: boolean;
+            bootstrapSamples: number;
+            converged: boolean;
+            dimensionWeights: {
+                [key: string]: number;
+            };
+            /** @description complete responses left out for an unanswered item */
+            dropped: number;
+            items: number;
+            iterations: number;
+            modelVersion?: number;
+            /** @description respondents the estimate needs: 10 × the largest block, at least 30 */
+            needed: number;
+            notes: string[];
+            outerWeights: {
+                ciHigh: number | null;
+                ciLow: number | null;
+                itemKey: string;
+                loading: number;
+                lv: string;
+                rawWeight: number;
+                /** @description normalised within the block (sums to 1) */
+                weight: number;
+            }[];
+            paths: {
+                ciHigh: number | null;
+                ciLow: number | null;
+                coefficient: number;
+                from: string;
+                se: number | null;
+                to: string;
+            }[];
+            /** @description complete responses used */
+            respondents: number;
+            rSquared: {
+                lv: string;
+                value: number;
+            }[];
+            totalEffects: {
+                from: string;
+                to: string;
+                value: number;
+            }[];
         };
         PortalTicket: {
             categoryId: string;
