@@ -26,15 +26,16 @@ export function IpaQuadrantChart({ result, loading }: { result: IpaResult | unde
   const xCut = result?.performanceCut ?? mean(xs);
   const yCut = result?.importanceCut ?? mean(ys);
   // Axis extents with some air around the points and the cut lines, so every quadrant shows.
-  const extent = (values: number[], cut: number): [number, number] => {
+  const extent = (values: number[], cut: number, bounds: [number, number]): [number, number] => {
     const all = [...values, cut];
     const lo = Math.min(...all);
     const hi = Math.max(...all);
     const pad = Math.max((hi - lo) * 0.15, 1);
-    return [Math.floor(lo - pad), Math.ceil(hi + pad)];
+    return [Math.max(bounds[0], Math.floor(lo - pad)), Math.min(bounds[1], Math.ceil(hi + pad))];
   };
-  const [xMin, xMax] = extent(xs, xCut);
-  const [yMin, yMax] = extent(ys, yCut);
+  // Performance is an index (0–100); importance has no fixed top (derived or stated scale).
+  const [xMin, xMax] = extent(xs, xCut, [0, 100]);
+  const [yMin, yMax] = extent(ys, yCut, [0, Number.POSITIVE_INFINITY]);
   const quadrantName = (q: Quadrant) => t(`satisfaction.quadrant.${q}`);
   const corner = (
     q: Quadrant,

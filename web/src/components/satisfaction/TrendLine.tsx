@@ -59,7 +59,7 @@ export function TrendLine({
         return lines.join('<br/>');
       },
     },
-    xAxis: { type: 'category', boundaryGap: false, data: points.map((p) => p.label) },
+    xAxis: { type: 'category', boundaryGap: true, data: points.map((p) => p.label) },
     yAxis: { type: 'value', min: 0, max: 100 },
     series: [
       {
@@ -107,5 +107,18 @@ export function TrendLine({
         : []),
     ],
   };
-  return <ReactECharts option={option} style={{ height }} showLoading={loading} notMerge />;
+  // Periods with some answers but too few to show; periods without any stay plain gaps.
+  const thin = points
+    .filter((p) => p.responses > 0 && (p.insufficient || p.value === null))
+    .map((p) => p.label);
+  return (
+    <div>
+      <ReactECharts option={option} style={{ height }} showLoading={loading} notMerge />
+      {thin.length > 0 && (
+        <div data-testid="trend-insufficient" style={{ color: 'rgba(0,0,0,0.45)', fontSize: 12 }}>
+          {t('satisfaction.tooFewPeriods', { periods: thin.join('、') })}
+        </div>
+      )}
+    </div>
+  );
 }
