@@ -362,3 +362,65 @@ export function responseIndex(nodes: readonly ModelNode[], answers: readonly Ans
   if (!root) return null;
   return responseNodeScores(nodes, answers).get(root.key) ?? null;
 }
+
+// ---- Periods (bucketed on the local calendar of the display time zone) ----
+
+export const PERIODS = ['month', 'quarter', 'half', 'year'] as const;
+export type Period = (typeof PERIODS)[number];
+
+export interface LocalDate {
+  year: number;
+  month: number;
+  day: number;
+}
+
+const MONTHS_OF: Record<Period, number> = { month: 1, quarter: 3, half: 6, year: 12 };
+
+/** The period's label, which is also its key: 2026-11, 2026-Q3, 2026-H2, 2026. */
+export function periodKey(date: LocalDate, period: Period): string {
+  const y = String(date.year).padStart(4, '0');
+  switch (period) {
+    case 'month':
+      return `${y}-${String(date.month).padStart(2, '0')}`;
+    case 'quarter':
+      return `${y}-Q${Math.ceil(date.month / 3)}`;
+    case 'half':
+      return `${y}-H${date.month <= 6 ? 1 : 2}`;
+    case 'year':
+      return y;
+  }
+}
+
+/** First local day of the period with that key, and the first day of the next one. */
+export function periodBounds(key: string, period: Period): { start: LocalDate; end: LocalDate } | null {
+  const m = /^(\d{4})(?:-(?:(\d{2})|Q([1-4])|H([12])))?$/.exec(key);
+  if (!m) return null;
+  const year = Number(m[1]);
+  let month = 1;
+  if (period === 'month' && m[2]) month = Number(m[2]);
+  else if (period === 'quarter' && m[3]) month = (Number(m[3]) - 1) * 3 + 1;
+  else if (period === 'half' && m[4]) month = m[4] === '1' ? 1 : 7;
+  else if (period !== 'year') return null;
+  if (month < 1 || month > 12) return null;
+  const next = year * 12 + (month - 1) + MONTHS_OF[period];
+  return {
+    start: { year, month, day: 1 },
+    end: { year: Math.floor(next / 12), month: (next % 12) + 1, day: 1 },
+  };
+}
+
+/** Keys of every period from the one containing `from` to the one containing `to`, in order. */
+export function periodsBetween(from: LocalDate, to: LocalDate, period: Period, max = 400): string[] {
+  const keys: string[] = [];
+  let cursor: LocalDate = { year: from.year, month: from.month, day: 1 };
+  const last = periodKey(to, period);
+  for (let i = 0; i < max; i++) {
+    const key = periodKey(cursor, period);
+    keys.push(key);
+    if (key === last) break;
+    const bounds = periodBounds(key, period);
+    if (!bounds) break;
+    cursor = bounds.end;
+  }
+  return keys;
+}
