@@ -33,7 +33,7 @@ export function BreakdownTable({
       : g.label;
   return (
     <Table<IndexGroup>
-      rowKey="key"
+      rowKey={(g) => g.key ?? ''}
       data-testid="satisfaction-breakdown"
       size="middle"
       loading={loading}
@@ -86,8 +86,8 @@ export function BreakdownTable({
           title: t('satisfaction.overall'),
           key: 'overall',
           width: 170,
-          sorter: (a, b) => (a.overall.value ?? -1) - (b.overall.value ?? -1),
-          render: (_: unknown, g) => <IndexCell node={g.overall} showCi />,
+          sorter: (a, b) => (a.overall?.value ?? -1) - (b.overall?.value ?? -1),
+          render: (_: unknown, g) => <IndexCell node={g.overall ?? undefined} showCi />,
         },
         ...dimensions.map((d) => ({
           title: nodeName(d, i18n.language) || t(`satisfaction.dimension.${d.key}`),

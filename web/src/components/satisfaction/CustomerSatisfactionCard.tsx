@@ -4,8 +4,9 @@ import { Card, Col, Empty, Row, Spin, Statistic, Tag, Typography } from 'antd';
 import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
+import { api, unwrap } from '../../api/client';
 import { formatDate } from '../../lib/time';
-import { type CustomerSatisfaction, formatIndex, satApi } from './api';
+import { formatIndex } from './api';
 
 // ECharts is loaded only when a file with answers is opened, not with the customer pages.
 const TrendLine = lazy(async () => ({ default: (await import('./TrendLine')).TrendLine }));
@@ -15,7 +16,8 @@ export function CustomerSatisfactionCard({ customerId }: { customerId: string })
   const { t } = useTranslation();
   const data = useQuery({
     queryKey: ['satisfaction', 'customer', customerId],
-    queryFn: () => satApi.get<CustomerSatisfaction>(`/api/customers/${customerId}/satisfaction`),
+    queryFn: () =>
+      unwrap(api.GET('/api/customers/{id}/satisfaction', { params: { path: { id: customerId } } })),
     retry: false,
   });
   // The card only adds to the file: when the index cannot be read, the file shows without it.

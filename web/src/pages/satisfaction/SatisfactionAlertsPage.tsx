@@ -19,15 +19,15 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { CustomerSelect } from '../../components/CustomerSelect';
+import { api, unwrap } from '../../api/client';
 import { PageHeader } from '../../components/PageHeader';
 import {
   ALERT_KINDS,
   ALERT_STATUSES,
   formatIndex,
   nodeName,
-  type Page,
   type SatisfactionAlert,
-  satApi,
+  cleanQuery,
   useNodeNames,
 } from '../../components/satisfaction/api';
 import { UserSelect } from '../../components/selects';
@@ -44,8 +44,8 @@ const CAN_ACT = new Set(['supervisor', 'manager', 'admin']);
  */
 export function SatisfactionAlertsPage() {
   const { t } = useTranslation();
-  const [status, setStatus] = useState<string | undefined>('open');
-  const [kind, setKind] = useState<string | undefined>();
+  const [status, setStatus] = useState<SatisfactionAlert['status'] | undefined>('open');
+  const [kind, setKind] = useState<SatisfactionAlert['kind'] | undefined>();
   const [ownerId, setOwnerId] = useState<string | undefined>();
   const [customerId, setCustomerId] = useState<string | null>(null);
   const [closing, setClosing] = useState<SatisfactionAlert | null>(null);
@@ -54,7 +54,11 @@ export function SatisfactionAlertsPage() {
     queryKey: ['satisfaction', 'alerts', filters],
     initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam }) =>
-      satApi.get<Page<SatisfactionAlert>>('/api/satisfaction/alerts', { ...filters, cursor: pageParam }),
+      unwrap(
+        api.GET('/api/satisfaction/alerts', {
+          params: { query: cleanQuery({ ...filters, cursor: pageParam }) },
+        }),
+      ),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     refetchInterval: 60_000,
   });
@@ -141,7 +145,8 @@ function AlertTable({
   // Operations users read alerts; the owner's side works them.
   const works = me.role !== 'operations';
   const acknowledge = useMutation({
-    mutationFn: (id: string) => satApi.post(`/api/satisfaction/alerts/${id}/acknowledge`),
+    mutationFn: (id: string) =>
+      unwrap(api.POST('/api/satisfaction/alerts/{id}/acknowledge', { params: { path: { id } }, body: {} })),
     onSuccess: () => {
       message.success(t('satisfaction.alerts.acknowledged'));
       void queryClient.invalidateQueries({ queryKey: ['satisfaction', 'alerts'] });
@@ -287,7 +292,12 @@ function CloseAlertModal({ alert, onDone }: { alert: SatisfactionAlert | null; o
   const [form] = Form.useForm<{ note: string }>();
   const close = useMutation({
     mutationFn: (values: { note: string }) =>
-      satApi.post(`/api/satisfaction/alerts/${alert!.id}/close`, { note: values.note.trim() }),
+      unwrap(
+        api.POST('/api/satisfaction/alerts/{id}/close', {
+          params: { path: { id: alert!.id } },
+          body: { note: values.note.trim() },
+        }),
+      ),
     onSuccess: () => {
       message.success(t('satisfaction.alerts.closed'));
       void queryClient.invalidateQueries({ queryKey: ['satisfaction', 'alerts'] });

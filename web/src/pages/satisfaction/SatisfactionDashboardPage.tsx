@@ -27,13 +27,13 @@ import {
   type GroupBy,
   type IndexFilters,
   type IndexGroup,
-  type IndexResult,
+  fetchIndex,
+  fetchIpa,
+  fetchTrend,
   type IpaResult,
   monthRange,
   PERIODS,
   type Period,
-  satApi,
-  type TrendPoint,
   useModels,
 } from '../../components/satisfaction/api';
 import { BreakdownTable } from '../../components/satisfaction/BreakdownTable';
@@ -99,29 +99,23 @@ export function SatisfactionDashboardPage() {
   const index = useQuery({
     queryKey: ['satisfaction', 'index', filters, groupBy, period],
     enabled,
-    queryFn: () =>
-      satApi.get<IndexResult>('/api/satisfaction/index', {
-        ...filters,
-        groupBy,
-        period: groupBy === 'period' ? period : undefined,
-      }),
+    queryFn: () => fetchIndex({ ...filters, groupBy, period: groupBy === 'period' ? period : undefined }),
     placeholderData: (previous) => previous,
   });
   const trend = useQuery({
     queryKey: ['satisfaction', 'trend', filters, period],
     enabled,
-    queryFn: () =>
-      satApi.get<{ points: TrendPoint[] }>('/api/satisfaction/index/trend', { ...filters, period }),
+    queryFn: () => fetchTrend({ ...filters, period }),
     placeholderData: (previous) => previous,
   });
   const ipa = useQuery({
     queryKey: ['satisfaction', 'ipa', filters, importance],
     enabled,
-    queryFn: () => satApi.get<IpaResult>('/api/satisfaction/ipa', { ...filters, importance }),
+    queryFn: () => fetchIpa({ ...filters, importance }),
     placeholderData: (previous) => previous,
   });
 
-  const overall = index.data?.overall;
+  const overall = index.data?.overall ?? undefined;
   const dimensions = overall?.children ?? [];
   const filtered = FILTER_KEYS.some((k) => params.get(k));
 
@@ -135,7 +129,7 @@ export function SatisfactionDashboardPage() {
     }[groupBy as string];
     if (!key) return;
     // Narrowed to one customer, the useful breakdown is over time.
-    update({ [key]: group.key, groupBy: groupBy === 'customer' ? 'period' : groupBy });
+    update({ [key]: group.key ?? null, groupBy: groupBy === 'customer' ? 'period' : groupBy });
   };
 
   if (models.isSuccess && !models.data.length) {
