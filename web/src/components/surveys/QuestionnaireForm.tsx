@@ -99,6 +99,11 @@ export function QuestionnaireForm(props: {
   const [done, setDone] = useState(false);
   const [missing, setMissing] = useState<string[]>([]);
   const groups = useMemo(() => groupByDimension(props.data.items), [props.data.items]);
+  // Numbered through the whole questionnaire, in the order shown.
+  const numbers = useMemo(
+    () => new Map(groups.flatMap((g) => g.items).map((item, i) => [item.key, i + 1])),
+    [groups],
+  );
   const total = props.data.items.length;
   const answered = props.data.items.filter((item) => values[item.key]?.score).length;
 
@@ -190,43 +195,47 @@ export function QuestionnaireForm(props: {
       label: own?.length === 5 && own[i] ? own[i] : t(`surveys.${kind}.${score}`),
     }));
   };
-  const optionStyle: React.CSSProperties = {
-    height: 'auto',
+  // Plain radios in bordered boxes: the whole box is the touch target and each option's
+  // accessible name is its label (很满意 …).
+  const optionStyle = (checked: boolean): React.CSSProperties => ({
+    display: 'flex',
+    alignItems: 'center',
     minHeight: 44,
-    lineHeight: '20px',
-    padding: '11px 8px',
-    textAlign: 'center',
+    margin: 0,
+    padding: '8px 10px',
+    border: `1px solid ${checked ? '#1677ff' : '#d9d9d9'}`,
     borderRadius: 6,
-    borderInlineStartWidth: 1,
+    background: checked ? '#e6f4ff' : '#fff',
     whiteSpace: 'normal',
-  };
+  });
   const choice = (
     item: QuestionItem,
     field: 'score' | 'idealScore' | 'importance',
     kind: 'likert' | 'importance',
     label: string,
-  ) => (
-    <Radio.Group
-      aria-label={label}
-      value={values[item.key]?.[field]}
-      onChange={(e) => set(item.key, field, e.target.value as number)}
-      disabled={props.readOnly}
-      optionType="button"
-      buttonStyle="solid"
-      style={{
-        display: 'grid',
-        gridTemplateColumns: 'repeat(auto-fit, minmax(96px, 1fr))',
-        gap: 8,
-        width: '100%',
-      }}
-    >
-      {likertOptions(kind, field === 'score' ? item : undefined).map((o) => (
-        <Radio.Button key={o.value} value={o.value} style={optionStyle}>
-          {o.label}
-        </Radio.Button>
-      ))}
-    </Radio.Group>
-  );
+  ) => {
+    const value = values[item.key]?.[field];
+    return (
+      <Radio.Group
+        aria-label={label}
+        value={value}
+        onChange={(e) => set(item.key, field, e.target.value as number)}
+        disabled={props.readOnly}
+        style={{
+          display: 'grid',
+          gridTemplateColumns: 'repeat(auto-fit, minmax(104px, 1fr))',
+          gap: 8,
+          width: '100%',
+        }}
+      >
+        {likertOptions(kind, field === 'score' ? item : undefined).map((o) => (
+          <Radio key={o.value} value={o.value} style={optionStyle(value === o.value)}>
+            {o.label}
+          </Radio>
+        ))}
+      </Radio.Group>
+    );
+  };
 
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }} data-testid="survey-form">
@@ -261,7 +270,7 @@ export function QuestionnaireForm(props: {
           styles={{ body: { padding: 12 } }}
         >
           <Space orientation="vertical" size={20} style={{ width: '100%' }}>
-            {group.items.map((item, index) => {
+            {group.items.map((item) => {
               const name = en ? item.nameEn || item.nameZh : item.nameZh || item.nameEn;
               const question =
                 (en ? item.questionEn || item.questionZh : item.questionZh || item.questionEn) || name;
@@ -270,7 +279,7 @@ export function QuestionnaireForm(props: {
                 <div key={item.key}>
                   <div data-testid={`survey-item-${item.key}`}>
                     <Typography.Paragraph strong style={{ marginBottom: 8, fontSize: 15 }}>
-                      {index + 1}. {question}
+                      {numbers.get(item.key)}. {question}
                     </Typography.Paragraph>
                     {choice(item, 'score', 'likert', question)}
                     {isMissing && (
