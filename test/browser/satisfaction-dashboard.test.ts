@@ -262,6 +262,20 @@ describe('browser: satisfaction dashboard and alerts', () => {
     await expect.poll(() => overall.textContent()).toContain(expectedA.toFixed(1));
     await page.getByTestId('satisfaction-filter-customer').getByText(CUSTOMER_A).waitFor();
     await page.screenshot({ path: `${SHOTS}/customer.png`, fullPage: true });
+
+    // The customer file's card shows the same index over the last twelve months.
+    await page.goto(`${t.baseUrl}/customers/${customerA.id}`);
+    const card = page.getByTestId('customer-satisfaction');
+    await expect.poll(() => card.textContent()).toContain(expectedA.toFixed(1));
+
+    // In English the dashboard speaks English.
+    await page.evaluate(() => localStorage.setItem('liaison.language', 'en'));
+    await page.goto(`${t.baseUrl}/satisfaction`);
+    await expect
+      .poll(() => overall.textContent())
+      .toContain(`Overall satisfaction ${expectedOverall.toFixed(1)}`);
+    await page.getByText('Importance–performance analysis (IPA)').waitFor();
+    await page.evaluate(() => localStorage.removeItem('liaison.language'));
   });
 
   it('the owner sees the alerts, acknowledges one and closes the other with a note', async () => {
