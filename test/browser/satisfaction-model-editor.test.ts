@@ -1,0 +1,187 @@
+import { mkdirSync } from 'node:fs';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDepartment } from '../support/factories.ts';
+import { type Client, startTestApp, type TestApp, USER_PASSWORD } from '../support/harness.ts';
+import { ensureWebBuild } from './web-build.ts';
+
+/**
+ * The satisfaction model editor in a real browser (issue 5, items 2 and 8): a manager opens the
+ * default model, compares 感知质量's three children pairwise (AHP) and sees the consistency ratio
+ * live — 0.000 for a consistent matrix, a warning for an inconsistent one — saves the judgement as
+ * an expert and applies it; the model's stored weights are then the AHP priorities. A supervisor
+ * sees the same editor read-only.
+ */
+
+const SHOTS = 'test-results/browser/satisfaction-model-editor';
+
+interface Node {
+  key: string;
+  parentKey: string | null;
+  weight: number;
+  childWeightMethod?: string;
+}
+
+describe('browser: satisfaction model editor with the AHP matrix', () => {
+  let t: TestApp;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  let page: Page;
+  let manager: Client;
+  let supervisor: Client;
+  let modelId: string;
+
+  const shot = (name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+
+  async function loginAs(client: Client): Promise<Page> {
+    const context = await browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
+    contexts.push(context);
+    const next = await context.newPage();
+    next.setDefaultTimeout(15_000);
+    await next.goto(`${t.baseUrl}/login`);
+    await next.getByLabel('邮箱').fill(client.user.email);
+    await next.getByLabel('密码').fill(USER_PASSWORD);
+    await next.getByRole('button', { name: /登\s*录/ }).click();
+    await next.waitForURL(`${t.baseUrl}/`);
+    return next;
+  }
+
+  /** Chooses a value of Saaty's scale in an upper-triangle cell of the matrix. */
+  async function judge(i: number, j: number, label: string) {
+    await page.getByTestId(`ahp-cell-${i}-${j}`).click();
+    await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${label}"]`).click();
+    await expect.poll(() => page.getByTestId(`ahp-cell-${i}-${j}`).textContent()).toContain(label);
+    // The next cell's list is found among the visible ones once this one has closed.
+    await expect.poll(() => page.locator('.ant-select-dropdown:visible').count()).toBe(0);
+  }
+
+  async function qualityWeights(): Promise<{ method?: string; weights: Record<string, number> }> {
+    const model = await manager.get(`/api/satisfaction/models/${modelId}`);
+    expect(model.status, JSON.stringify(model.body)).toBe(200);
+    const nodes: Node[] = model.body.currentVersion.nodes;
+    const quality = nodes.find((node) => node.key === 'quality');
+    return {
+      method: quality?.childWeightMethod,
+      weights: Object.fromEntries(
+        nodes.filter((node) => node.parentKey === 'quality').map((node) => [node.key, node.weight]),
+      ),
+    };
+  }
+
+  beforeAll(async () => {
+    await ensureWebBuild();
+    mkdirSync(SHOTS, { recursive: true });
+    t = await startTestApp();
+    const team = await createDepartment(t, { name: '客户服务中心' });
+    manager = await t.userClient('manager', { departmentId: team.id, name: '王经理' });
+    supervisor = await t.userClient('supervisor', { departmentId: team.id, name: '李主管' });
+    modelId = await t.ctx.services.satisfaction.ensureDefaultModel();
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+  });
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('a manager weights 感知质量 by AHP: live CR, a warning when inconsistent, save and apply', async () => {
+    page = await loginAs(manager);
+    await page.goto(`${t.baseUrl}/satisfaction/models`);
+    await page.getByTestId('model-table').getByTestId('model-link').first().click();
+    await page.waitForURL(`**/satisfaction/models/${modelId}`);
+    await page.getByTestId('model-tree').getByText('感知质量').first().waitFor();
+
+    // Weights of 感知质量's children (运输服务, 信息服务, 人员服务), AHP tab.
+    await page.getByTestId('weights-parent').click();
+    await page
+      .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '感知质量' })
+      .click();
+    const before = await qualityWeights();
+    expect(before.method).toBe('direct');
+    expect(before.weights['quality.transport']).toBeCloseTo(0.45, 6);
+    await page.getByRole('tab', { name: 'AHP 两两比较' }).click();
+    const matrix = page.getByTestId('ahp-matrix');
+    await matrix.waitFor();
+    expect(await matrix.locator('tbody tr').count()).toBe(3);
+    await expect.poll(() => page.getByTestId('ahp-cr').textContent()).toBe('0.000');
+
+    // Consistent: a01 = 2, a02 = 4, a12 = 2 (w ∝ 4 : 2 : 1); CR is 0.
+    await judge(0, 1, '2');
+    await judge(0, 2, '4');
+    await judge(1, 2, '2');
+    await expect.poll(() => page.getByTestId('ahp-cell-1-0').textContent()).toBe('1/2');
+    await expect.poll(() => page.getByTestId('ahp-cr').textContent()).toBe('0.000');
+    await page.getByTestId('ahp-consistent').waitFor();
+    const cr = Number(await page.getByTestId('ahp-cr').textContent());
+    expect(cr).toBeLessThan(0.1);
+
+    // Inconsistent: the first is far more important than the second, the second than the third,
+    // yet the third far more than the first. CR ≥ 0.1: a warning naming the worst judgement.
+    await judge(0, 1, '9');
+    await judge(1, 2, '9');
+    await judge(0, 2, '1/9');
+    await page.getByTestId('ahp-warning').waitFor();
+    await expect
+      .poll(async () => Number(await page.getByTestId('ahp-cr').textContent()))
+      .toBeGreaterThanOrEqual(0.1);
+    expect(await page.getByTestId('ahp-warning').textContent()).toContain('最不一致的判断');
+    await shot('01-inconsistent');
+
+    // Back to the consistent judgement, saved as one expert's and applied.
+    await judge(0, 1, '2');
+    await judge(1, 2, '2');
+    await judge(0, 2, '4');
+    await page.getByTestId('ahp-consistent').waitFor();
+    await page.getByTestId('ahp-expert').fill('张专家');
+    await page.getByTestId('ahp-save').click();
+    await page.getByTestId('ahp-judgements').getByText('张专家').waitFor();
+    const stored = await manager.get(`/api/satisfaction/models/${modelId}/ahp?parentKey=quality`);
+    expect(stored.status, JSON.stringify(stored.body)).toBe(200);
+    expect(stored.body.judgements).toHaveLength(1);
+    expect(stored.body.judgements[0].expertName).toBe('张专家');
+    const combined = stored.body.combined;
+    expect(combined.cr).toBeLessThan(0.1);
+    const childKeys: string[] = stored.body.childKeys;
+    expect(childKeys).toEqual(['quality.transport', 'quality.information', 'quality.people']);
+
+    await page.getByTestId('ahp-apply').click();
+    await page.locator('.ant-popover:visible').getByRole('button', { name: '应用综合权重' }).click();
+    await expect.poll(async () => (await qualityWeights()).method).toBe('ahp');
+    const applied = await qualityWeights();
+    const expected = [4 / 7, 2 / 7, 1 / 7];
+    childKeys.forEach((key, i) => {
+      expect(applied.weights[key]).toBeCloseTo(combined.weights[i], 6);
+      expect(applied.weights[key]).toBeCloseTo(expected[i] ?? 0, 6);
+    });
+    // The tree shows the stored weights as percentages of their siblings.
+    await expect
+      .poll(() =>
+        page.getByTestId('model-tree').getByRole('row').filter({ hasText: '运输服务' }).first().textContent(),
+      )
+      .toContain('57.1%');
+    await shot('02-applied');
+  });
+
+  it('a supervisor sees the model read-only', async () => {
+    page = await loginAs(supervisor);
+    await page.goto(`${t.baseUrl}/satisfaction/models`);
+    await page.getByTestId('model-table').getByTestId('model-link').first().waitFor();
+    expect(await page.getByTestId('model-create').count()).toBe(0);
+    await page.goto(`${t.baseUrl}/satisfaction/models/${modelId}`);
+    await page.getByTestId('model-tree').getByText('感知质量').first().waitFor();
+    await page.getByText('只有经理和管理员可以修改指标和权重').waitFor();
+    await page.getByRole('tab', { name: 'AHP 两两比较' }).click();
+    await page.getByTestId('ahp-matrix').waitFor();
+    await page.getByTestId('ahp-judgements').waitFor();
+    expect(await page.getByTestId('ahp-apply').count()).toBe(0);
+    expect(await page.getByTestId('ahp-save').count()).toBe(0);
+  });
+});
