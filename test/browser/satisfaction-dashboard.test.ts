@@ -267,6 +267,8 @@ describe('browser: satisfaction dashboard and alerts', () => {
     await page.goto(`${t.baseUrl}/customers/${customerA.id}`);
     const card = page.getByTestId('customer-satisfaction');
     await expect.poll(() => card.textContent()).toContain(expectedA.toFixed(1));
+    await card.locator('canvas').first().waitFor();
+    await card.screenshot({ path: `${SHOTS}/customer-card.png` });
 
     // In English the dashboard speaks English.
     await page.evaluate(() => localStorage.setItem('liaison.language', 'en'));
@@ -275,6 +277,7 @@ describe('browser: satisfaction dashboard and alerts', () => {
       .poll(() => overall.textContent())
       .toContain(`Overall satisfaction ${expectedOverall.toFixed(1)}`);
     await page.getByText('Importance–performance analysis (IPA)').waitFor();
+    await page.screenshot({ path: `${SHOTS}/dashboard-en.png`, fullPage: true });
     await page.evaluate(() => localStorage.removeItem('liaison.language'));
   });
 

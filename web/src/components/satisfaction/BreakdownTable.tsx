@@ -78,7 +78,7 @@ export function BreakdownTable({
         {
           title: t('satisfaction.responses'),
           dataIndex: 'responses',
-          width: 90,
+          width: 110,
           align: 'right',
           sorter: (a, b) => a.responses - b.responses,
         },
@@ -92,7 +92,7 @@ export function BreakdownTable({
         ...dimensions.map((d) => ({
           title: nodeName(d, i18n.language) || t(`satisfaction.dimension.${d.key}`),
           key: d.key,
-          width: 110,
+          width: 130,
           sorter: (a: IndexGroup, b: IndexGroup) =>
             (a.dimensions.find((x) => x.key === d.key)?.value ?? -1) -
             (b.dimensions.find((x) => x.key === d.key)?.value ?? -1),

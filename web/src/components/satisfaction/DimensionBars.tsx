@@ -1,6 +1,6 @@
 import ReactECharts from 'echarts-for-react';
 import { useTranslation } from 'react-i18next';
-import { formatIndex, type IndexNode, nodeName } from './api';
+import { formatIndex, type IndexNode, listSeparator, nodeName } from './api';
 import { indexColor, whisker } from './chartParts';
 
 /** One bar per dimension (客户期望 … 客户回头率) with its 95 % interval as a whisker. */
@@ -70,7 +70,7 @@ export function DimensionBars({ dimensions, loading }: { dimensions: IndexNode[]
             names: dimensions
               .map((d, i) => (d.insufficient ? names[i] : null))
               .filter(Boolean)
-              .join('、'),
+              .join(listSeparator(i18n.language)),
           })}
         </div>
       )}

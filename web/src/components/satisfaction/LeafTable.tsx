@@ -58,7 +58,7 @@ export function LeafTable({
         {
           title: t('satisfaction.dimensionCol'),
           key: 'dimension',
-          width: 120,
+          width: 170,
           render: (_: unknown, r) => (
             <Tag>
               {nodeName(r.dimension, i18n.language) || t(`satisfaction.dimension.${r.dimension.key}`)}
@@ -96,7 +96,7 @@ export function LeafTable({
               {
                 title: t('common.actions'),
                 key: 'actions',
-                width: 130,
+                width: 190,
                 render: (_: unknown, r: LeafRow) => (
                   <Link
                     data-testid="leaf-create-action"

@@ -1,6 +1,6 @@
 import ReactECharts from 'echarts-for-react';
 import { useTranslation } from 'react-i18next';
-import { DIMENSION_KEYS, formatIndex, type TrendPoint } from './api';
+import { DIMENSION_KEYS, formatIndex, listSeparator, type TrendPoint } from './api';
 
 /**
  * The index per period with its 95 % band; optionally one line per dimension. Periods with too
@@ -19,7 +19,7 @@ export function TrendLine({
   height?: number;
   compact?: boolean;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const value = (p: TrendPoint) => (p.insufficient ? null : p.value);
   const band = (p: TrendPoint) =>
     p.insufficient || p.ciLow === null || p.ciHigh === null ? null : p.ciHigh - p.ciLow;
@@ -116,7 +116,7 @@ export function TrendLine({
       <ReactECharts option={option} style={{ height }} showLoading={loading} notMerge />
       {thin.length > 0 && (
         <div data-testid="trend-insufficient" style={{ color: 'rgba(0,0,0,0.45)', fontSize: 12 }}>
-          {t('satisfaction.tooFewPeriods', { periods: thin.join('、') })}
+          {t('satisfaction.tooFewPeriods', { periods: thin.join(listSeparator(i18n.language)) })}
         </div>
       )}
     </div>

@@ -87,6 +87,9 @@ export function useNodeNames(): Map<string, ModelNodeLite> {
 export const nodeName = (node: { nameZh: string; nameEn: string } | undefined, language: string) =>
   node ? (language === 'en' && node.nameEn ? node.nameEn : node.nameZh) : '';
 
+/** How a list of names is joined in running text. */
+export const listSeparator = (language: string) => (language === 'en' ? ', ' : '、');
+
 /** An index value with one decimal, the way every page shows it. */
 export const formatIndex = (value: number | null | undefined) =>
   value === null || value === undefined || Number.isNaN(value) ? '—' : value.toFixed(1);

@@ -24,6 +24,7 @@ import { PageHeader } from '../../components/PageHeader';
 import {
   defaultRange,
   GROUP_BYS,
+  listSeparator,
   type GroupBy,
   type IndexFilters,
   type IndexGroup,
@@ -390,7 +391,9 @@ function QuadrantList({ result }: { result: IpaResult | undefined }) {
             <Typography.Text type="secondary"> · {t(`satisfaction.quadrantHint.${q}`)}</Typography.Text>
             <div>
               {items.length
-                ? items.map((e) => (i18n.language === 'en' && e.nameEn ? e.nameEn : e.nameZh)).join('、')
+                ? items
+                    .map((e) => (i18n.language === 'en' && e.nameEn ? e.nameEn : e.nameZh))
+                    .join(listSeparator(i18n.language))
                 : '—'}
             </div>
           </div>
