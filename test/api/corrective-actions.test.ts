@@ -1,23 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ModelNode } from '../../src/domain/satisfaction/model.ts';
 import { auditLog } from '../../src/modules/audit/tables.ts';
 import { followUps } from '../../src/modules/followups/tables.ts';
 import { notifications } from '../../src/modules/notifications/tables.ts';
-import {
-  satisfactionAlerts,
-  satisfactionModelVersions,
-  satisfactionModels,
-} from '../../src/modules/satisfaction/tables.ts';
-import {
-  surveyAnswers,
-  surveyInvitations,
-  surveyResponses,
-  surveys,
-} from '../../src/modules/surveys/tables.ts';
+import { satisfactionAlerts } from '../../src/modules/satisfaction/tables.ts';
+import { surveys } from '../../src/modules/surveys/tables.ts';
 import { timelineEntries } from '../../src/modules/timeline/tables.ts';
+import { type ActionTestModel, seedActionModel, seedAnswer } from '../support/corrective-action-factories.ts';
 import { categoryIds, openTicket } from '../support/desk-factories.ts';
 import {
   type CustomerRow,
@@ -34,47 +24,6 @@ let clock = START;
 const DAY = 86_400_000;
 const at = (days: number, from = START) => new Date(from.getTime() + days * DAY);
 
-const NODES: ModelNode[] = [
-  { key: 'satisfaction', parentKey: null, level: 1, nameZh: '总体满意度', nameEn: 'Satisfaction', weight: 1 },
-  {
-    key: 'quality',
-    parentKey: 'satisfaction',
-    level: 2,
-    nameZh: '感知质量',
-    nameEn: 'Perceived quality',
-    dimension: 'quality',
-    weight: 0.6,
-  },
-  {
-    key: 'value',
-    parentKey: 'satisfaction',
-    level: 2,
-    nameZh: '感知价值',
-    nameEn: 'Perceived value',
-    dimension: 'value',
-    weight: 0.4,
-  },
-  {
-    key: 'quality.ontime',
-    parentKey: 'quality',
-    level: 3,
-    nameZh: '准时交付',
-    nameEn: 'On-time delivery',
-    weight: 0.5,
-    serviceElement: 'on_time_delivery',
-  },
-  {
-    key: 'quality.chasing',
-    parentKey: 'quality',
-    level: 3,
-    nameZh: '需要催问的次数',
-    nameEn: 'Having to chase us',
-    weight: 0.5,
-    reverse: true,
-  },
-  { key: 'value.price', parentKey: 'value', level: 3, nameZh: '价格合理', nameEn: 'Fair price', weight: 1 },
-];
-
 let t: TestApp;
 let org: Organisation;
 let customer: CustomerRow;
@@ -82,6 +31,7 @@ let other: CustomerRow;
 let modelId: string;
 let versionId: string;
 let surveyId: string;
+let model: ActionTestModel;
 let portal: Client;
 
 beforeAll(async () => {
@@ -94,61 +44,23 @@ beforeAll(async () => {
   });
   other = await createCustomer(t, { ownerId: org.otherAgent.user.id, teamId: org.teamB.id });
   portal = await portalUser(t, customer.id);
-  // A minimal model and version of our own (the models service's default model is not relied on).
-  modelId = uuidv7();
-  versionId = uuidv7();
-  await t.ctx.db.insert(satisfactionModels).values({ id: modelId, name: '物流满意度', isDefault: 1 });
-  await t.ctx.db
-    .insert(satisfactionModelVersions)
-    .values({ id: versionId, modelId, version: 1, nodes: NODES });
-  await t.ctx.db
-    .update(satisfactionModels)
-    .set({ currentVersionId: versionId })
-    .where(eq(satisfactionModels.id, modelId));
-  surveyId = uuidv7();
-  await t.ctx.db
-    .insert(surveys)
-    .values({ id: surveyId, name: '年度调查', modelId, versionId, status: 'active' });
+  // A small model of our own (the models service's default model is not relied on).
+  model = await seedActionModel(t);
+  ({ modelId, versionId, surveyId } = model);
 });
 afterAll(async () => {
   await t?.close();
 });
 
 /** One complete response with the given raw scores, submitted at `submittedAt`. */
-async function answer(
+function answer(
   customerId: string,
   scores: Record<string, number>,
   submittedAt: Date,
   responseIndex: number | null = null,
   survey = surveyId,
 ): Promise<string> {
-  const invitationId = uuidv7();
-  await t.ctx.db.insert(surveyInvitations).values({
-    id: invitationId,
-    surveyId: survey,
-    versionId,
-    customerId,
-    tokenHash: randomBytes(16).toString('hex'),
-    expiresAt: at(30, submittedAt),
-    status: 'completed',
-    completedAt: submittedAt,
-  });
-  const responseId = uuidv7();
-  await t.ctx.db.insert(surveyResponses).values({
-    id: responseId,
-    invitationId,
-    surveyId: survey,
-    modelId,
-    versionId,
-    customerId,
-    status: 'complete',
-    responseIndex,
-    submittedAt,
-  });
-  await t.ctx.db
-    .insert(surveyAnswers)
-    .values(Object.entries(scores).map(([itemKey, score]) => ({ responseId, itemKey, score })));
-  return responseId;
+  return seedAnswer(t, model, { customerId, scores, submittedAt, responseIndex, surveyId: survey });
 }
 
 /** Moves the clock; a jump beyond the sessions' 12 idle hours needs the clients to log in again. */
