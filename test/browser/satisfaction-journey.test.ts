@@ -211,5 +211,5 @@ describe('browser journey: a low survey answer moves the index and alerts the ow
     await ownerPage.goto(`${t.baseUrl}/satisfaction/alerts`);
     await ownerPage.getByTestId('satisfaction-alert-row').filter({ hasText: CUSTOMER }).first().waitFor();
     await ownerPage.screenshot({ path: `${SHOTS}/6-owner-alerts.png`, fullPage: true });
-  });
+  }, 240_000); // five pages, 23 items answered one by one: slow on a busy two-core machine
 });

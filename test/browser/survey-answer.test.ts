@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/harness.ts';
+import { startTestApp, type TestApp, USER_PASSWORD } from '../support/harness.ts';
 import {
   createActiveSurvey,
   customerWithContact,
@@ -196,5 +196,47 @@ describe('browser journey: answering a survey from its token link', () => {
     await item.getByRole('radio', { name: 'Fairly dissatisfied', exact: true }).check();
     await expect.poll(() => page.getByTestId('survey-progress').textContent()).toBe('1 of 4 answered');
     await page.screenshot({ path: `${SHOTS}/4-english.png`, fullPage: true });
+  });
+
+  it('a portal user answers the company survey inside the portal', async () => {
+    clock = new Date();
+    const survey = await createActiveSurvey(t, { name: '门户满意度调查' });
+    const { customer } = await customerWithContact(t, { name: '厦门海联物流有限公司' });
+    await inviteAndGetToken(t, survey.id, customer.id);
+    const portal = await t.userClient('portal', { customerId: customer.id, name: '林经理' });
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${t.baseUrl}/login`);
+    await page.getByLabel('邮箱').fill(portal.user.email);
+    await page.getByLabel('密码').fill(USER_PASSWORD);
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+    await page.waitForURL(`${t.baseUrl}/portal`);
+    await page.getByRole('tab', { name: '满意度调查' }).click();
+    const list = page.getByTestId('portal-surveys');
+    await expect.poll(() => list.textContent()).toContain('门户满意度调查');
+    await list.getByTestId('portal-survey-answer').click();
+    const drawer = page.getByRole('dialog').filter({ hasText: '门户满意度调查' });
+    await drawer.getByTestId('survey-item-quality.reliability').waitFor();
+    for (const key of TEST_ITEM_KEYS) {
+      await drawer
+        .getByTestId(`survey-item-${key}`)
+        .getByRole('radio', { name: '比较满意', exact: true })
+        .check();
+    }
+    await drawer.getByTestId('survey-submit').click();
+    await drawer.getByTestId('survey-thanks').waitFor();
+    const responses = (await t.admin.get(`/api/surveys/${survey.id}/responses?customerId=${customer.id}`))
+      .body.items;
+    expect(responses).toHaveLength(1);
+    expect(responses[0].channel).toBe('portal');
+    expect(responses[0].status).toBe('complete');
+    await page.screenshot({ path: `${SHOTS}/5-portal.png`, fullPage: true });
+    // Back in the list the survey is done and offers no answer button.
+    await page.keyboard.press('Escape');
+    await expect.poll(() => list.getByTestId('portal-survey-answer').count()).toBe(0);
+    expect(await list.textContent()).toContain('已提交');
   });
 });
