@@ -164,6 +164,13 @@ describe('leaves and weak elements', () => {
       ['value.price', 0.4, 'value'],
     ]);
   });
+  it('counts an importance on the cut as important (the analytics IPA rule)', () => {
+    const weak = weakElements([
+      { key: 'x', importance: 0.5, score: 80 },
+      { key: 'y', importance: 0.5, score: 90 },
+    ]);
+    expect(weak.map((w) => [w.key, w.reasons])).toEqual([['x', ['concentrate_here']]]);
+  });
   it('flags low scores and the concentrate-here quadrant, worst first', () => {
     const weak = weakElements([
       { key: 'a', importance: 0.4, score: 65 }, // important and below the mean → both

@@ -1,5 +1,7 @@
 import type { Actor } from './access.ts';
 import { isStaff } from './access.ts';
+import { effectiveScore, rescale } from './satisfaction/index.ts';
+import { ipaQuadrants } from './satisfaction/ipa.ts';
 
 /**
  * Pure rules of corrective actions (整改措施, SPEC §7): which status changes are allowed, who may
@@ -112,12 +114,11 @@ export function itemScore(counts: { score: number; n: number; reverse: boolean }
   let answers = 0;
   for (const row of counts) {
     if (row.n <= 0 || row.score < 1 || row.score > 5) continue;
-    const effective = row.reverse ? 6 - row.score : row.score;
-    sum += effective * row.n;
+    sum += effectiveScore(row.score, row.reverse) * row.n;
     answers += row.n;
   }
   if (answers === 0) return { score: null, answers: 0 };
-  return { score: round2(((sum / answers - 1) / 4) * 100), answers };
+  return { score: round2(rescale(sum / answers)), answers };
 }
 
 export function round2(value: number): number {
@@ -158,8 +159,8 @@ export function leavesOf<T extends TreeNode>(
 
 /**
  * Service elements worth an action: an item whose score (with enough answers) is below the line, or
- * that matters more than the average item while performing worse than the average (IPA's
- * "concentrate here" quadrant, cuts at the means).
+ * in IPA's "concentrate here" quadrant (at least as important as the average item, performing
+ * below the average).
  */
 export function weakElements<E extends { key: string; importance: number; score: number | null }>(
   elements: E[],
@@ -167,14 +168,13 @@ export function weakElements<E extends { key: string; importance: number; score:
 ): (E & { reasons: ('low_score' | 'concentrate_here')[] })[] {
   const scored = elements.filter((e) => e.score !== null);
   if (!scored.length) return [];
-  const importanceCut = scored.reduce((s, e) => s + e.importance, 0) / scored.length;
-  const performanceCut = scored.reduce((s, e) => s + (e.score as number), 0) / scored.length;
+  // The analytics' IPA: cuts at the means, a value on a cut counts as high.
+  const { elements: placed } = ipaQuadrants(scored.map((e) => ({ ...e, performance: e.score as number })));
   const out: (E & { reasons: ('low_score' | 'concentrate_here')[] })[] = [];
-  for (const e of scored) {
+  for (const [i, e] of scored.entries()) {
     const reasons: ('low_score' | 'concentrate_here')[] = [];
     if ((e.score as number) < lowLine) reasons.push('low_score');
-    if (scored.length > 1 && e.importance > importanceCut && (e.score as number) < performanceCut)
-      reasons.push('concentrate_here');
+    if (placed[i].quadrant === 'concentrate_here') reasons.push('concentrate_here');
     if (reasons.length) out.push({ ...e, reasons });
   }
   return out.sort((a, b) => (a.score as number) - (b.score as number));
