@@ -158,3 +158,26 @@ export function combineJudgements(matrices: number[][][]): number[][] {
 export function matrixFromWeights(weights: number[]): number[][] {
   return weights.map((wi) => weights.map((wj) => wi / wj));
 }
+
+/**
+ * The judgement that disagrees most with the derived priorities (largest |ln(a_ij · w_j / w_i)|),
+ * the first cell an expert should revisit when the CR is too high.
+ */
+export function mostInconsistentCell(
+  matrix: number[][],
+  weights: number[],
+): { row: number; col: number; given: number; implied: number } | null {
+  let best: { row: number; col: number; given: number; implied: number } | null = null;
+  let worst = 0;
+  for (let i = 0; i < matrix.length; i++) {
+    for (let j = i + 1; j < matrix.length; j++) {
+      const implied = weights[i]! / weights[j]!;
+      const deviation = Math.abs(Math.log(matrix[i]![j]! / implied));
+      if (deviation > worst) {
+        worst = deviation;
+        best = { row: i, col: j, given: matrix[i]![j]!, implied };
+      }
+    }
+  }
+  return best;
+}
