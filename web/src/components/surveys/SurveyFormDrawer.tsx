@@ -3,6 +3,7 @@ import {
   Alert,
   App,
   Checkbox,
+  DatePicker,
   Divider,
   Drawer,
   Form,
@@ -14,9 +15,11 @@ import {
   Skeleton,
 } from 'antd';
 import { useState } from 'react';
+import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { newScope, idempotencyKey } from '../../api/client';
 import { applyFieldErrors } from '../../lib/forms';
+import { fromPicker, toPicker } from '../../lib/time';
 import { DrawerFormActions } from '../DrawerFormActions';
 import { SURVEY_TRIGGERS, type Survey, type SurveyBody, type SurveySegment, surveyApi } from './api';
 import { cleanSegment, SegmentFields } from './SegmentFields';
@@ -28,6 +31,7 @@ interface FormValues {
   trigger: SurveyBody['trigger'];
   segment?: SurveySegment;
   recurrenceMonths?: number | null;
+  nextWaveAt?: Dayjs | null;
   askIdeal?: boolean;
   askImportance?: boolean;
   introZh?: string;
@@ -141,6 +145,7 @@ function SurveyForm(props: {
         trigger: survey.trigger,
         segment: survey.segment ?? {},
         recurrenceMonths: survey.recurrenceMonths,
+        nextWaveAt: toPicker(survey.nextWaveAt) ?? null,
         askIdeal: survey.askIdeal,
         askImportance: survey.askImportance,
         introZh: survey.introZh ?? undefined,
@@ -172,6 +177,7 @@ function SurveyForm(props: {
         name: v.name.trim(),
         segment: cleanSegment(v.segment as Record<string, string[]>),
         recurrenceMonths: v.trigger === 'wave' ? (v.recurrenceMonths ?? null) : null,
+        nextWaveAt: v.trigger === 'wave' && v.nextWaveAt ? fromPicker(v.nextWaveAt) : null,
         introZh: trimmed(v.introZh),
         introEn: trimmed(v.introEn),
         reminderDays,
@@ -260,6 +266,15 @@ function SurveyForm(props: {
             rules={[{ required: true, message: t('surveys.create.recurrenceRequired') }]}
           >
             <InputNumber min={1} max={60} precision={0} style={{ width: 160 }} />
+          </Form.Item>
+        )}
+        {trigger === 'wave' && (
+          <Form.Item
+            name="nextWaveAt"
+            label={t('surveys.field.nextWaveAtInput')}
+            extra={t('surveys.help.nextWaveAt')}
+          >
+            <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" />
           </Form.Item>
         )}
         {(trigger === 'after_delivery' || trigger === 'after_complaint') && (

@@ -112,6 +112,7 @@ export interface SurveyBody {
   trigger: SurveyTrigger;
   segment?: SurveySegment;
   recurrenceMonths?: number | null;
+  nextWaveAt?: string | null;
   askIdeal?: boolean;
   askImportance?: boolean;
   introZh?: string | null;
