@@ -13,6 +13,7 @@ import {
   Popconfirm,
   Radio,
   Row,
+  Select,
   Space,
   Statistic,
   Tag,
@@ -92,8 +93,34 @@ export function ActionDetailDrawer(props: {
     enabled: !!props.actionId,
     queryFn: () =>
       unwrap(api.GET('/api/corrective-actions/{id}', { params: { path: { id: props.actionId! } } })),
+    // Keeps the content while the drawer slides away.
+    placeholderData: (previous) => previous,
   });
   const action = query.data;
+  // Done follow-ups that can vouch for the result: the customer's, else the owner's action tasks.
+  const doneFollowUps = useQuery({
+    queryKey: ['correctiveActions', 'doneFollowUps', action?.id, action?.customerId, action?.ownerId],
+    enabled: !!action && method === 'follow_up',
+    retry: false,
+    queryFn: async () =>
+      (
+        await unwrap(
+          api.GET('/api/follow-ups', {
+            params: {
+              query: action!.customerId
+                ? { customerId: action!.customerId, status: 'done', order: 'desc', limit: 50 }
+                : {
+                    assigneeId: action!.ownerId,
+                    kind: 'corrective_action',
+                    status: 'done',
+                    order: 'desc',
+                    limit: 50,
+                  },
+            },
+          }),
+        )
+      ).items,
+  });
   const canChange =
     !!action && (['supervisor', 'manager', 'admin'].includes(me.role) || action.ownerId === me.id);
 
@@ -279,7 +306,23 @@ export function ActionDetailDrawer(props: {
                       extra={t('actions.followUpHint')}
                       rules={[{ required: true, message: t('actions.followUpRequired') }]}
                     >
-                      <Input placeholder="UUID" />
+                      <Select
+                        allowClear
+                        loading={doneFollowUps.isLoading}
+                        data-testid="action-verify-followup"
+                        notFoundContent={t('actions.noDoneFollowUp')}
+                        options={[
+                          ...(doneFollowUps.data ?? []).map((f) => ({
+                            value: f.id,
+                            label: `${formatDateTime(f.completedAt)} ${f.title}${f.result ? ` — ${f.result}` : ''}`,
+                          })),
+                          // The action's own task, even while it is still open (the server says so).
+                          ...(action.followUpId &&
+                          !(doneFollowUps.data ?? []).some((f) => f.id === action.followUpId)
+                            ? [{ value: action.followUpId, label: t('actions.ownTask') }]
+                            : []),
+                        ]}
+                      />
                     </Form.Item>
                     {action.measure === 'score' && (
                       <Row gutter={12}>
