@@ -26,7 +26,7 @@ interface NodeForm {
   questionZh?: string;
   questionEn?: string;
   reverse?: boolean;
-  serviceElement?: string | null;
+  serviceElement?: ModelNode['serviceElement'];
   statedImportance?: number | null;
 }
 

@@ -28,7 +28,7 @@ import { formatPercent } from './tree';
 const POSITIONS: Record<string, [number, number]> = {
   expectation: [0, 0],
   quality: [0, 240],
-  value: [230, 120],
+  value: [230, 250],
   satisfaction: [460, 120],
   complaints: [690, 0],
   loyalty: [690, 240],
@@ -90,7 +90,12 @@ export function PlsPanel(props: {
     },
   });
 
-  const r2 = new Map(result?.rSquared.map((row) => [row.lv, row.value]) ?? []);
+  // R² only for the variables the model explains (expectation is exogenous).
+  const r2 = new Map(
+    result?.rSquared
+      .filter((row) => result.paths.some((path) => path.to === row.lv))
+      .map((row) => [row.lv, row.value]) ?? [],
+  );
   const chart = result && {
     tooltip: {},
     series: [
@@ -120,7 +125,7 @@ export function PlsPanel(props: {
           target: path.to,
           value: `${fixed(path.coefficient, 2)} [${fixed(path.ciLow, 2)}, ${fixed(path.ciHigh, 2)}]`,
           lineStyle: {
-            color: path.ciLow > 0 || path.ciHigh < 0 ? '#389e0d' : '#bfbfbf',
+            color: (path.ciLow ?? 0) > 0 || (path.ciHigh ?? 0) < 0 ? '#389e0d' : '#bfbfbf',
             width: 1 + Math.min(4, Math.abs(path.coefficient) * 5),
           },
         })),
@@ -174,6 +179,10 @@ export function PlsPanel(props: {
           <Descriptions size="small" column={{ xs: 1, md: 4 }} data-testid="pls-summary">
             <Descriptions.Item label={t('satModels.pls.respondents')}>{result.respondents}</Descriptions.Item>
             <Descriptions.Item label={t('satModels.pls.items')}>{result.items}</Descriptions.Item>
+            <Descriptions.Item label={t('satModels.pls.dropped')}>{result.dropped}</Descriptions.Item>
+            <Descriptions.Item label={t('satModels.pls.bootstrapSamples')}>
+              {result.bootstrapSamples}
+            </Descriptions.Item>
             <Descriptions.Item label={t('satModels.pls.iterations')}>
               {result.iterations}{' '}
               {result.converged ? (
@@ -188,6 +197,21 @@ export function PlsPanel(props: {
                 : t('satModels.pls.notApplied')}
             </Descriptions.Item>
           </Descriptions>
+          {result.notes.length > 0 && (
+            <Alert
+              type="info"
+              showIcon
+              data-testid="pls-notes"
+              title={t('satModels.pls.notes')}
+              description={
+                <ul style={{ margin: 0, paddingLeft: 18 }}>
+                  {result.notes.map((note) => (
+                    <li key={note}>{note}</li>
+                  ))}
+                </ul>
+              }
+            />
+          )}
           <Row gutter={16}>
             <Col xs={24} xl={14}>
               <Card size="small" title={t('satModels.pls.diagram')}>

@@ -1,163 +1,60 @@
 import { useQuery } from '@tanstack/react-query';
-import { api, unwrap } from '../../api/client';
+import { api, type BodyOf, type ResponseOf, type Schemas, unwrap } from '../../api/client';
 
-/**
- * Calls of the satisfaction-model API (issue 5 contract, "Models" and "PLS"). The paths are
- * called through a loosely typed view of the generated client (same session, CSRF and error
- * handling) because the server routes were written at the same time; the shapes follow the contract.
- */
-type Call = Promise<{ data?: unknown; error?: unknown; response: Response }>;
-type Loose = {
-  GET(path: string, init?: unknown): Call;
-  POST(path: string, init?: unknown): Call;
-  PUT(path: string, init?: unknown): Call;
-  DELETE(path: string, init?: unknown): Call;
-};
-const loose = api as unknown as Loose;
+/** The satisfaction-model API (issue 5 contract, "Models" and "PLS") through the typed client. */
 
 export type Dimension = 'expectation' | 'quality' | 'value' | 'complaints' | 'loyalty';
 export type WeightMethod = 'direct' | 'ahp' | 'pls';
 
+export type SatisfactionModel = Schemas['SatisfactionModel'];
+export type ModelVersion = ResponseOf<'/api/satisfaction/models/{id}/versions/{versionId}', 'get'>;
 /** One node of the indicator tree, as in src/domain/satisfaction/model.ts. */
-export interface ModelNode {
-  key: string;
-  parentKey: string | null;
-  level: 1 | 2 | 3 | 4;
-  nameZh: string;
-  nameEn: string;
-  dimension?: Dimension;
-  weight: number;
-  childWeightMethod?: WeightMethod;
-  questionZh?: string;
-  questionEn?: string;
-  reverse?: boolean;
-  serviceElement?: string | null;
-  statedImportance?: number | null;
-}
+export type ModelNode = SatisfactionModel['currentVersion']['nodes'][number];
+export type AhpState = ResponseOf<'/api/satisfaction/models/{id}/ahp', 'get'>;
+export type AhpJudgement = AhpState['judgements'][number];
+export type AhpResult = NonNullable<AhpState['combined']>;
+export type PlsResult = Schemas['PlsEstimate'];
 
-export interface ModelVersion {
-  id: string;
-  version: number;
-  nodes: ModelNode[];
-  changeNote: string | null;
-  createdAt: string;
-  answerCount: number;
-}
+type ModelUpdate = BodyOf<'/api/satisfaction/models/{id}', 'put'>;
+type JudgementBody = BodyOf<'/api/satisfaction/models/{id}/ahp', 'put'>;
+type PlsBody = BodyOf<'/api/satisfaction/models/{id}/pls', 'post'>;
 
-export interface SatisfactionModel {
-  id: string;
-  name: string;
-  description: string | null;
-  status: 'active' | 'archived';
-  isDefault: boolean;
-  currentVersion: ModelVersion | null;
-  versions: Omit<ModelVersion, 'nodes'>[];
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface AhpResult {
-  weights: number[];
-  lambdaMax: number;
-  ci: number;
-  ri: number;
-  cr: number;
-  consistent: boolean;
-}
-
-export interface AhpJudgement {
-  id: string;
-  expertName: string;
-  childKeys: string[];
-  /** Compares other children than the node has now; left out of the combination. */
-  stale?: boolean;
-  /** Reordered to the view's childKeys. */
-  matrix: number[][];
-  cr: number | null;
-  createdAt: string;
-}
-
-export interface AhpState {
-  parentKey: string;
-  childKeys: string[];
-  judgements: AhpJudgement[];
-  combined: AhpResult | null;
-  warning?: string | null;
-}
-
-export interface PlsResult {
-  respondents: number;
-  items: number;
-  converged: boolean;
-  iterations: number;
-  outerWeights: {
-    lv: string;
-    itemKey: string;
-    weight: number;
-    loading: number;
-    ciLow: number;
-    ciHigh: number;
-  }[];
-  paths: { from: string; to: string; coefficient: number; ciLow: number; ciHigh: number; se: number }[];
-  rSquared: { lv: string; value: number }[];
-  dimensionWeights: Record<string, number>;
-  applied: boolean;
-  modelVersion?: number;
-}
-
-const base = '/api/satisfaction/models';
+const path = (id: string) => ({ params: { path: { id } } });
 
 export const modelsApi = {
-  list: () => unwrap(loose.GET(base)) as Promise<{ items: SatisfactionModel[] }>,
-  get: (id: string) =>
-    unwrap(loose.GET(`${base}/{id}`, { params: { path: { id } } })) as Promise<SatisfactionModel>,
+  list: () => unwrap(api.GET('/api/satisfaction/models')),
+  get: (id: string) => unwrap(api.GET('/api/satisfaction/models/{id}', path(id))),
   version: (id: string, versionId: string) =>
     unwrap(
-      loose.GET(`${base}/{id}/versions/{versionId}`, { params: { path: { id, versionId } } }),
-    ) as Promise<ModelVersion>,
-  create: (body: { name: string; description?: string; copyFromModelId?: string }) =>
-    unwrap(loose.POST(base, { body })) as Promise<SatisfactionModel>,
-  update: (
-    id: string,
-    body: {
-      name?: string;
-      description?: string | null;
-      status?: 'active' | 'archived';
-      nodes?: ModelNode[];
-      changeNote?: string;
-    },
-  ) => unwrap(loose.PUT(`${base}/{id}`, { params: { path: { id } }, body })) as Promise<SatisfactionModel>,
-  saveWeights: (id: string, body: { parentKey: string; weights: Record<string, number>; note?: string }) =>
-    unwrap(
-      loose.PUT(`${base}/{id}/weights`, { params: { path: { id } }, body }),
-    ) as Promise<SatisfactionModel>,
+      api.GET('/api/satisfaction/models/{id}/versions/{versionId}', { params: { path: { id, versionId } } }),
+    ),
+  create: (body: BodyOf<'/api/satisfaction/models', 'post'>) =>
+    unwrap(api.POST('/api/satisfaction/models', { body })),
+  update: (id: string, body: ModelUpdate) =>
+    unwrap(api.PUT('/api/satisfaction/models/{id}', { ...path(id), body })),
+  saveWeights: (id: string, body: BodyOf<'/api/satisfaction/models/{id}/weights', 'put'>) =>
+    unwrap(api.PUT('/api/satisfaction/models/{id}/weights', { ...path(id), body })),
   evaluateAhp: (matrix: number[][]) =>
-    unwrap(loose.POST('/api/satisfaction/ahp/evaluate', { body: { matrix } })) as Promise<AhpResult>,
+    unwrap(api.POST('/api/satisfaction/ahp/evaluate', { body: { matrix } })),
   ahp: (id: string, parentKey: string) =>
-    unwrap(
-      loose.GET(`${base}/{id}/ahp`, { params: { path: { id }, query: { parentKey } } }),
-    ) as Promise<AhpState>,
-  saveJudgement: (
-    id: string,
-    body: {
-      parentKey: string;
-      expertName: string;
-      childKeys: string[];
-      matrix: number[][];
-      acceptInconsistent?: boolean;
-    },
-  ) => unwrap(loose.PUT(`${base}/{id}/ahp`, { params: { path: { id } }, body })) as Promise<AhpState>,
+    unwrap(api.GET('/api/satisfaction/models/{id}/ahp', { params: { path: { id }, query: { parentKey } } })),
+  saveJudgement: (id: string, body: JudgementBody) =>
+    unwrap(api.PUT('/api/satisfaction/models/{id}/ahp', { ...path(id), body })),
   deleteJudgement: (id: string, judgementId: string) =>
-    unwrap(loose.DELETE(`${base}/{id}/ahp/{judgementId}`, { params: { path: { id, judgementId } } })),
+    unwrap(
+      api.DELETE('/api/satisfaction/models/{id}/ahp/{judgementId}', {
+        params: { path: { id, judgementId } },
+      }),
+    ),
   applyAhp: (id: string, parentKey: string, acceptInconsistent?: boolean) =>
     unwrap(
-      loose.POST(`${base}/{id}/ahp/apply`, {
-        params: { path: { id } },
+      api.POST('/api/satisfaction/models/{id}/ahp/apply', {
+        ...path(id),
         body: acceptInconsistent ? { parentKey, acceptInconsistent } : { parentKey },
       }),
-    ) as Promise<SatisfactionModel>,
-  pls: (id: string, body: { from?: string; to?: string; bootstrap?: number; apply?: boolean }) =>
-    unwrap(loose.POST(`${base}/{id}/pls`, { params: { path: { id } }, body })) as Promise<PlsResult>,
+    ),
+  pls: (id: string, body: PlsBody) =>
+    unwrap(api.POST('/api/satisfaction/models/{id}/pls', { ...path(id), body })),
 };
 
 /** Managers and admins change models and weights; everyone else on the staff reads them. */
