@@ -25,6 +25,7 @@ program
   .action(async () => {
     const ctx = await createContext({ jobs: true });
     await ensureFirstAdmin(ctx, (line) => console.log(line));
+    await ctx.services.satisfaction.ensureDefaultModel();
     if (ctx.config.demo) {
       await loadDemoIfEmpty(ctx, (line) => console.log(line));
     }
