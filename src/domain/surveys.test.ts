@@ -8,7 +8,6 @@ import {
   looksLikeToken,
   mergeAnswers,
   nextWaveAt,
-  responseIndexOf,
   surveyItems,
   tokenExpiresAt,
   tokenState,
@@ -171,29 +170,5 @@ describe('questionnaire', () => {
       { itemKey: 'a', score: 3, idealScore: 4, importance: null },
       { itemKey: 'b', score: 1, idealScore: null, importance: null },
     ]);
-  });
-});
-
-describe('a response’s own index', () => {
-  it('rescales effective scores to 0–100 and rolls them up by the weights', () => {
-    // quality: (75 + 100) / 2 = 87.5; loyalty: 0.75·100 + 0.25·(6−2 → 4 → 75) = 93.75
-    // satisfaction: 0.6·87.5 + 0.4·93.75 = 90
-    const answers = [
-      { itemKey: 'quality.reliability', score: 4 },
-      { itemKey: 'quality.speed', score: 5 },
-      { itemKey: 'loyalty.again', score: 5 },
-      { itemKey: 'loyalty.chase', score: 2 },
-    ];
-    expect(responseIndexOf(tree, answers)).toBe(90);
-  });
-  it('renormalises over what was answered, and is null when nothing was', () => {
-    expect(responseIndexOf(tree, [{ itemKey: 'quality.speed', score: 1 }])).toBe(0);
-    expect(
-      responseIndexOf(tree, [
-        { itemKey: 'quality.speed', score: 3 },
-        { itemKey: 'loyalty.chase', score: 5 },
-      ]),
-    ).toBe(30); // 0.6·50 + 0.4·0 = 30
-    expect(responseIndexOf(tree, [])).toBeNull();
   });
 });

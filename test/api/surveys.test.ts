@@ -129,9 +129,9 @@ describe('sending and browsing', () => {
     expect(sent.body.invited).toBe(2);
     expect(sent.body.skipped).toEqual(
       expect.arrayContaining([
-        { customerId: noEmail.id, reason: 'no_email' },
-        { customerId: dnc.id, reason: 'do_not_contact' },
-        { customerId: noContact.id, reason: 'no_contact' },
+        { customerId: noEmail.id, customerName: noEmail.name, reason: 'no_email' },
+        { customerId: dnc.id, customerName: dnc.name, reason: 'do_not_contact' },
+        { customerId: noContact.id, customerName: noContact.name, reason: 'no_contact' },
       ]),
     );
     expect(sent.body.skipped).toHaveLength(3);

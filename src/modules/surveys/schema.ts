@@ -123,7 +123,15 @@ export const SendResult = Type.Object({
   waveId: Type.String(),
   number: Type.Integer(),
   invited: Type.Integer(),
-  skipped: Type.Array(Type.Object({ customerId: Type.String(), reason: Type.String() })),
+  skipped: Type.Array(
+    Type.Object({
+      customerId: Type.String(),
+      customerName: Type.String(),
+      reason: Type.String({
+        description: 'no_contact, no_email, do_not_contact, contact_archived or already_invited',
+      }),
+    }),
+  ),
 });
 
 export const InvitationSchema = Type.Object(
@@ -248,6 +256,8 @@ export const QuestionnaireSchema = Type.Object(
         nameEn: Type.String(),
         askIdeal: Type.Boolean(),
         askImportance: Type.Boolean(),
+        scaleLabelsZh: Nullable(Type.Array(Type.String(), { description: 'words for the scores 5 … 1' })),
+        scaleLabelsEn: Nullable(Type.Array(Type.String())),
       }),
     ),
     answers: Type.Array(StoredAnswer),

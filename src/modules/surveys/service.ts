@@ -3,6 +3,7 @@ import { type SQL, and, asc, desc, eq, gte, inArray, isNull, lte, notInArray, or
 import { uuidv7 } from 'uuidv7';
 import type { DbOrTx } from '../../db/index.ts';
 import { type Actor, isStaff } from '../../domain/access.ts';
+import { responseIndex } from '../../domain/satisfaction/index.ts';
 import type { ModelNode } from '../../domain/satisfaction/model.ts';
 import {
   type AnswerInput,
@@ -12,7 +13,6 @@ import {
   looksLikeToken,
   mergeAnswers,
   nextWaveAt,
-  responseIndexOf,
   surveyItems,
   tokenExpiresAt,
   tokenState,
@@ -615,7 +615,23 @@ export class SurveysService {
       if (made) invited++;
       else skipped.push({ customerId: target.customerId, reason: 'already_invited' });
     }
-    return { waveId, number, invited, skipped };
+    const ids = [...new Set(skipped.map((x) => x.customerId))];
+    const names = new Map(
+      ids.length === 0
+        ? []
+        : (
+            await tx
+              .select({ id: customers.id, name: customers.name })
+              .from(customers)
+              .where(inArray(customers.id, ids))
+          ).map((r) => [r.id, r.name]),
+    );
+    return {
+      waveId,
+      number,
+      invited,
+      skipped: skipped.map((x) => ({ ...x, customerName: names.get(x.customerId) ?? '' })),
+    };
   }
 
   private unreachableReason(contact: Contact): string {
@@ -1292,6 +1308,9 @@ export class SurveysService {
         nameEn: n.nameEn,
         askIdeal: survey.askIdeal,
         askImportance: survey.askImportance,
+        // Words for 5 … 1 where the satisfaction words do not fit (e.g. "how often did you chase us").
+        scaleLabelsZh: n.scaleLabelsZh ?? null,
+        scaleLabelsEn: n.scaleLabelsEn ?? null,
       })),
       answers,
       comment: response?.comment ?? null,
@@ -1393,7 +1412,12 @@ export class SurveysService {
         return { saved: body.answers.length, status: 'partial' as const };
       }
 
-      const index = responseIndexOf(nodes, merged);
+      const exact = responseIndex(
+        nodes,
+        merged.map((a) => ({ itemKey: a.itemKey, score: a.score ?? null })),
+      );
+      // Shown with one decimal; stored as a whole number (smallint).
+      const index = exact === null ? null : Math.round(exact * 10) / 10;
       const [customer] = await tx
         .select({ valueClass: customers.valueClass })
         .from(customers)
@@ -1429,10 +1453,7 @@ export class SurveysService {
         actorId: null,
       });
       // Silent dissatisfaction is judged in this same transaction (alerts service, issue 5 §6).
-      const alerts = this.ctx.services.satisfactionAlerts as unknown as {
-        onResponseCompleted?: (tx: DbOrTx, responseId: string) => Promise<unknown>;
-      };
-      if (typeof alerts.onResponseCompleted === 'function') await alerts.onResponseCompleted(tx, responseId);
+      await this.ctx.services.satisfactionAlerts.onResponseCompleted(tx, responseId);
       return { status: 'complete' as const, responseId, responseIndex: index };
     });
   }

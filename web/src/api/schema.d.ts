@@ -20047,6 +20047,8 @@ export interface paths {
                             number: number;
                             skipped: {
                                 customerId: string;
+                                customerName: string;
+                                /** @description no_contact, no_email, do_not_contact, contact_archived or already_invited */
                                 reason: string;
                             }[];
                             waveId: string;
@@ -28130,6 +28132,9 @@ export interface components {
                 nameZh: string;
                 questionEn: string;
                 questionZh: string;
+                scaleLabelsEn: string[] | null;
+                /** @description words for the scores 5 … 1 */
+                scaleLabelsZh: string[] | null;
             }[];
             languages: string[];
             responseIndex: number | null;
