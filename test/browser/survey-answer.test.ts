@@ -160,6 +160,14 @@ describe('browser journey: answering a survey from its token link', () => {
     const after = [await stored()];
     expect(after[0].answers.find((a: any) => a.itemKey === 'quality.reliability').score).toBe(2);
 
+    // A link to a survey staff have closed since.
+    const closedSurvey = await createActiveSurvey(t, { name: '已结束的调查' });
+    const third = await customerWithContact(t, { name: '青岛北港冷链物流有限公司' });
+    const closing = await inviteAndGetToken(t, closedSurvey.id, third.customer.id);
+    expect((await t.admin.post(`/api/surveys/${closedSurvey.id}/close`)).status).toBe(200);
+    await page.goto(`${t.baseUrl}/s/${closing.token}`);
+    await expect.poll(() => page.getByTestId('survey-closed').textContent()).toContain('这份调查已经结束');
+
     // A link past its 14 days.
     const late = await customerWithContact(t, { name: '宁波港城国际货运代理有限公司' });
     const old = await inviteAndGetToken(t, survey.id, late.customer.id);
@@ -175,7 +183,7 @@ describe('browser journey: answering a survey from its token link', () => {
     // A link that never existed.
     await expired.goto(`${t.baseUrl}/s/${'x'.repeat(43)}`);
     await expect.poll(() => expired.getByTestId('survey-closed').textContent()).toContain('找不到这份问卷');
-  });
+  }, 180_000); // four browser tabs and a dozen page loads: slow on a busy two-core machine
 
   it('words the questionnaire in English after the language switch', async () => {
     clock = new Date();

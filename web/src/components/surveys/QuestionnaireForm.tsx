@@ -58,6 +58,12 @@ function groupByDimension(items: QuestionItem[]): { dimension: string | null; it
     .map(([dimension, list]) => ({ dimension, items: list }));
 }
 
+/** 410 for a survey staff closed (rather than a link past its lifetime). */
+export const isClosedProblem = (error: unknown) =>
+  error instanceof ApiError &&
+  error.status === 410 &&
+  String(error.body.type ?? '').endsWith('survey-closed');
+
 /** A problem answer in plain words for the person answering. */
 export function answerErrorText(
   t: (key: string, o?: Record<string, unknown>) => string,
@@ -66,7 +72,8 @@ export function answerErrorText(
   if (error instanceof ApiError) {
     if (error.status === 404) return t('surveys.answer.unknown');
     if (error.status === 409) return t('surveys.answer.alreadyAnswered');
-    if (error.status === 410) return t('surveys.answer.expired');
+    if (error.status === 410)
+      return isClosedProblem(error) ? t('surveys.answer.closed') : t('surveys.answer.expired');
     if (error.status === 429) return t('surveys.answer.tooMany');
     if (error.status === 422 || error.status === 400) return error.detail ?? t('surveys.answer.failed');
   }

@@ -6,7 +6,11 @@ import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router-dom';
 import { ApiError } from '../../api/client';
 import { isAnswered, publicSurveyApi } from '../../components/surveys/api';
-import { answerErrorText, QuestionnaireForm } from '../../components/surveys/QuestionnaireForm';
+import {
+  answerErrorText,
+  isClosedProblem,
+  QuestionnaireForm,
+} from '../../components/surveys/QuestionnaireForm';
 import { hasStoredLanguage } from '../../i18n';
 import { useLanguage } from '../../lib/language';
 
@@ -47,6 +51,15 @@ export function SurveyAnswerPage() {
 
   let content: React.ReactNode;
   if (survey.isLoading) content = <Skeleton active paragraph={{ rows: 8 }} />;
+  else if (isClosedProblem(survey.error))
+    content = (
+      <Result
+        status="info"
+        title={t('surveys.answer.closed')}
+        subTitle={t('surveys.answer.closedText')}
+        data-testid="survey-closed"
+      />
+    );
   else if (expired)
     content = (
       <Result
