@@ -57,7 +57,16 @@ async function login(
   });
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(`${baseUrl}/login`);
+  await page
+    .getByLabel('邮箱')
+    .waitFor()
+    .catch(async (error) => {
+      await page.screenshot({ path: `${SHOTS}/login-failed.png` });
+      throw new Error(`${error.message}\npage errors: ${errors.join('\n')}`);
+    });
   await page.getByLabel('邮箱').fill(email);
   await page.getByLabel('密码').fill(USER_PASSWORD);
   await page.getByRole('button', { name: /登\s*录/ }).click();
@@ -175,10 +184,13 @@ describe('browser: satisfaction dashboard and alerts', () => {
         await t.ctx.db.insert(surveyAnswers).values(
           leaves.map((leaf) => {
             const effective = score(dimensionOf(leaf), r);
+            const dimension = dimensionOf(leaf);
             return {
               responseId,
               itemKey: leaf.key,
               score: leaf.reverse ? 6 - effective : effective,
+              // A also said where quality should be (ideal 很满意): the gap chart's rows.
+              idealScore: valueClass === 'A' && dimension === 'quality' && !leaf.reverse ? 5 : null,
               answeredAt: submittedAt,
             };
           }),
@@ -248,6 +260,14 @@ describe('browser: satisfaction dashboard and alerts', () => {
       .toBeGreaterThan(0);
     const ipa = page.getByTestId('satisfaction-ipa');
     await expect.poll(() => ipa.locator('canvas').count()).toBeGreaterThan(0);
+    await expect.poll(async () => Number(await ipa.getAttribute('data-points'))).toBeGreaterThan(0);
+    // Where ideal answers exist, the ideal-vs-perceived gap is drawn too.
+    await expect
+      .poll(() => page.getByTestId('satisfaction-gap').locator('canvas').count())
+      .toBeGreaterThan(0);
+    // Importance as stated instead of derived from the weights.
+    await page.getByText('客户陈述').click();
+    await page.waitForURL(/importance=stated/);
     await expect.poll(async () => Number(await ipa.getAttribute('data-points'))).toBeGreaterThan(0);
     // Every item is listed with a link that opens a corrective action for it.
     const items = page.getByTestId('satisfaction-leaves');

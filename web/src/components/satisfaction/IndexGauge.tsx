@@ -11,7 +11,16 @@ const BANDS: [number, string][] = [
 ];
 
 /** The overall index on a 0–100 gauge, with its 95 % interval and how many answers it rests on. */
-export function IndexGauge({ node, loading }: { node: IndexNode | undefined; loading?: boolean }) {
+export function IndexGauge({
+  node,
+  loading,
+  loaded = false,
+}: {
+  node: IndexNode | undefined;
+  loading?: boolean;
+  /** The index answered (a missing node then means no answers at all). */
+  loaded?: boolean;
+}) {
   const { t } = useTranslation();
   const insufficient = !node || node.insufficient || node.value === null;
   const option = {
@@ -32,7 +41,7 @@ export function IndexGauge({ node, loading }: { node: IndexNode | undefined; loa
           valueAnimation: true,
           fontSize: 28,
           offsetCenter: [0, '55%'],
-          formatter: () => (insufficient ? t('satisfaction.tooFew') : formatIndex(node?.value)),
+          formatter: () => (!node ? '—' : insufficient ? t('satisfaction.tooFew') : formatIndex(node.value)),
         },
         title: { show: false },
         data: [{ value: insufficient ? 0 : node.value, name: t('satisfaction.overall') }],
@@ -43,7 +52,10 @@ export function IndexGauge({ node, loading }: { node: IndexNode | undefined; loa
     <div>
       <ReactECharts option={option} style={{ height: 230 }} showLoading={loading} notMerge />
       <div data-testid="satisfaction-overall" style={{ textAlign: 'center' }}>
-        {insufficient ? (
+        {!node ? (
+          // Not loaded (or failed): no verdict on the sample yet.
+          <Typography.Text type="secondary">{loaded ? t('satisfaction.noData') : '—'}</Typography.Text>
+        ) : insufficient ? (
           <Space orientation="vertical" size={2}>
             <Tag color="default">{t('satisfaction.tooFew')}</Tag>
             {node && (

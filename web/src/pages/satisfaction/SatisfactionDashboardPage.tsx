@@ -246,7 +246,7 @@ export function SatisfactionDashboardPage() {
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={8}>
           <Card title={t('satisfaction.overallIndex')} style={{ height: '100%' }}>
-            <IndexGauge node={overall} loading={index.isLoading && enabled} />
+            <IndexGauge node={overall} loading={index.isLoading && enabled} loaded={index.isSuccess} />
             {index.data && (
               <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginTop: 8, marginBottom: 0 }}>
                 {t('satisfaction.minAnswersHint', { count: index.data.minAnswers })}
