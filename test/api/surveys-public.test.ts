@@ -281,3 +281,20 @@ describe('the portal', () => {
     ).toBe(409);
   });
 });
+
+describe('the public routes', () => {
+  // Last in this file: it spends this client IP's allowance for the minute.
+  it('are rate-limited per client IP (surveys.publicRateLimitPerMinute, default 60): 429 with Retry-After', async () => {
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 70 && !statuses.includes(429); i++) {
+      const response = await t.anonymous().get(`/api/public/surveys/not-a-token-${i}`);
+      statuses.push(response.status);
+      if (response.status === 429) retryAfter = response.headers.get('retry-after');
+    }
+    expect(statuses).toContain(404);
+    expect(statuses.at(-1)).toBe(429);
+    expect(statuses.length).toBeLessThanOrEqual(61);
+    expect(Number(retryAfter)).toBeGreaterThan(0);
+  });
+});
