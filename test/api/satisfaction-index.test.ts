@@ -178,6 +178,14 @@ describe('satisfaction index', () => {
     // 2026-09-30T17:00Z is October 1st in Shanghai: all of B is Q4.
     expect(await values('period', { period: 'quarter' })).toEqual({ '2026-Q3': 78, '2026-Q4': null });
     expect(await values('period', { period: 'half' })).toEqual({ '2026-H2': 57.5 });
+    // Bare dates are local days in the display zone, `to` inclusive: the same range.
+    expect(await values('period', { period: 'half', from: '2026-07-01', to: '2026-12-31' })).toEqual({
+      '2026-H2': 57.5,
+    });
+    // From October 1st (Shanghai) only B's three responses count, the one at 09-30T17:00Z included.
+    const october = await agent.get(`/api/satisfaction/index?${q({ from: '2026-10-01', to: '2026-12-31' })}`);
+    expect(october.body.overall.responses).toBe(3);
+    expect(october.body.from).toBe('2026-09-30T16:00:00.000Z');
     const months = await values('period', { period: 'month' });
     expect(Object.keys(months)).toEqual(['2026-08', '2026-10', '2026-11']);
     // Filters combine with the grouping.
@@ -244,6 +252,7 @@ describe('satisfaction index', () => {
       { period: 'week' },
       { modelId: 'nope' },
       { from: 'yesterday' },
+      { from: '2026-13-01' },
       { from: '2027-01-01T00:00:00Z', to: '2026-01-01T00:00:00Z' },
       { extra: '1' },
     ];

@@ -94,6 +94,7 @@ interface GroupStats {
 const DAY_MS = 86_400_000;
 /** Without from/to, the last twelve months. */
 const DEFAULT_SPAN_DAYS = 365;
+const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 async function rowsOf<T>(db: DbOrTx, statement: SQL): Promise<T[]> {
   const result = (await db.execute(statement)) as unknown as { rows: T[] };
@@ -171,9 +172,24 @@ export class SatisfactionIndexService {
   }
 
   /** from/to as instants; 422 when unreadable or reversed. */
-  private range(q: { from?: string; to?: string }): { from: Date; to: Date } {
-    const to = q.to ? new Date(q.to) : this.ctx.now();
-    const from = q.from ? new Date(q.from) : new Date(to.getTime() - DEFAULT_SPAN_DAYS * DAY_MS);
+  private async range(q: { from?: string; to?: string }): Promise<{ from: Date; to: Date }> {
+    const timeZone = await this.ctx.services.settings.displayTimeZone();
+    // A bare date is a local day in the display zone; `to` as a date includes that day.
+    const instant = (text: string, nextDay: boolean): Date => {
+      const day = DATE_ONLY.exec(text);
+      if (!day) return new Date(text);
+      if (Number(day[2]) < 1 || Number(day[2]) > 12 || Number(day[3]) < 1 || Number(day[3]) > 31) {
+        return new Date(Number.NaN);
+      }
+      const date = new Date(Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3]) + (nextDay ? 1 : 0)));
+      if (Number.isNaN(date.getTime())) return date;
+      return startOfLocal(
+        { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() },
+        timeZone,
+      );
+    };
+    const to = q.to ? instant(q.to, true) : this.ctx.now();
+    const from = q.from ? instant(q.from, false) : new Date(to.getTime() - DEFAULT_SPAN_DAYS * DAY_MS);
     const problems: { field: string; message: string }[] = [];
     if (Number.isNaN(to.getTime())) problems.push({ field: 'to', message: 'must be a date or date-time' });
     if (Number.isNaN(from.getTime()))
@@ -343,7 +359,7 @@ export class SatisfactionIndexService {
     this.requireStaff(actor);
     const groupBy = q.groupBy ?? 'none';
     const period = q.period ?? 'quarter';
-    const range = this.range(q);
+    const range = await this.range(q);
     const { version } = await this.resolveVersion(q.modelId, q.versionId);
     const [timeZone, minAnswers] = await Promise.all([
       this.ctx.services.settings.displayTimeZone(),
@@ -387,7 +403,7 @@ export class SatisfactionIndexService {
   async trend(actor: Actor, q: IndexFilters & { period?: Period }) {
     this.requireStaff(actor);
     const period = q.period ?? 'quarter';
-    const range = this.range(q);
+    const range = await this.range(q);
     const { version } = await this.resolveVersion(q.modelId, q.versionId);
     const [timeZone, minAnswers] = await Promise.all([
       this.ctx.services.settings.displayTimeZone(),
@@ -432,7 +448,7 @@ export class SatisfactionIndexService {
    */
   async ipa(actor: Actor, q: IndexFilters & { importance?: 'derived' | 'stated' }) {
     this.requireStaff(actor);
-    const range = this.range(q);
+    const range = await this.range(q);
     const { version } = await this.resolveVersion(q.modelId, q.versionId);
     const minAnswers = await this.minAnswers();
     const nodes = version.nodes;
