@@ -5,6 +5,7 @@ import {
   ahpPriorities,
   combineJudgements,
   matrixFromWeights,
+  mostInconsistentCell,
   randomIndex,
   validatePairwise,
 } from './ahp.ts';
@@ -266,5 +267,17 @@ describe('AHP properties', () => {
     expect(combined[0]![1]).toBeCloseTo(Math.sqrt(15), 12);
     expect(combined[1]![0]).toBeCloseTo(1 / Math.sqrt(15), 12);
     expect(() => combineJudgements([])).toThrow();
+  });
+});
+
+describe('mostInconsistentCell', () => {
+  it('points at the one judgement that contradicts an otherwise consistent matrix', () => {
+    const matrix = matrixFromWeights([0.4, 0.3, 0.2, 0.1]);
+    matrix[0]![3] = 1 / 4; // consistent value is 4: the expert flipped it
+    matrix[3]![0] = 4;
+    const result = ahpPriorities(matrix);
+    expect(result.consistent).toBe(false);
+    expect(mostInconsistentCell(matrix, result.weights)).toMatchObject({ row: 0, col: 3, given: 0.25 });
+    expect(mostInconsistentCell(matrixFromWeights([0.5, 0.5]), [0.5, 0.5])).toBeNull();
   });
 });
