@@ -12,7 +12,10 @@ import { type CorrectiveAction, useModelItems } from './api';
 
 /** What a suggestion (or the board's button) fills in. */
 export interface ActionPreset {
-  source: 'element' | 'complaints' | 'manual';
+  source: 'element' | 'complaints' | 'manual' | 'answer' | 'alert';
+  /** A dissatisfied answer or a satisfaction alert the action answers (the server derives customer and model). */
+  responseId?: string | null;
+  alertId?: string | null;
   modelId?: string | null;
   itemKey?: string | null;
   ticketIds?: string[];
@@ -50,6 +53,8 @@ export function CreateActionDrawer(props: {
   const items = useModelItems(modelId);
   const source = Form.useWatch('source', form) ?? (preset?.source === 'manual' ? 'manual' : 'element');
   const complaints = preset?.source === 'complaints';
+  /** Sources fixed by where the action came from: no source choice, the item optional. */
+  const fixed = preset?.source === 'answer' || preset?.source === 'alert' ? preset.source : null;
 
   const save = useMutation({
     mutationFn: (values: ActionForm) =>
@@ -57,10 +62,12 @@ export function CreateActionDrawer(props: {
         api.POST('/api/corrective-actions', {
           body: {
             title: values.title.trim(),
-            source: complaints ? 'complaints' : values.source,
-            modelId: complaints ? null : values.itemKey ? modelId : null,
+            source: complaints ? 'complaints' : (fixed ?? values.source),
+            modelId: complaints || fixed ? null : values.itemKey ? modelId : null,
             itemKey: complaints ? null : (values.itemKey ?? null),
             ticketIds: complaints ? preset?.ticketIds : undefined,
+            responseId: fixed === 'answer' ? (preset?.responseId ?? null) : null,
+            alertId: fixed === 'alert' ? (preset?.alertId ?? null) : null,
             customerId: preset?.customerId ?? null,
             ownerId: values.ownerId,
             departmentId: values.departmentId ?? null,
@@ -119,20 +126,31 @@ export function CreateActionDrawer(props: {
           {!complaints && (
             <Row gutter={12}>
               <Col span={10}>
-                <Form.Item name="source" label={t('actions.field.source')}>
-                  <Select
-                    options={(['element', 'manual'] as const).map((s) => ({
-                      value: s,
-                      label: t(`actions.source.${s}`),
-                    }))}
-                  />
-                </Form.Item>
+                {fixed ? (
+                  <Form.Item label={t('actions.field.source')}>
+                    <Input value={t(`actions.source.${fixed}`)} disabled />
+                  </Form.Item>
+                ) : (
+                  <Form.Item name="source" label={t('actions.field.source')}>
+                    <Select
+                      options={(['element', 'manual'] as const).map((s) => ({
+                        value: s,
+                        label: t(`actions.source.${s}`),
+                      }))}
+                    />
+                  </Form.Item>
+                )}
               </Col>
               <Col span={14}>
                 <Form.Item
                   name="itemKey"
                   label={t('actions.field.item')}
-                  rules={source === 'element' ? [{ required: true, message: t('actions.itemRequired') }] : []}
+                  extra={fixed ? t('actions.itemOptional') : undefined}
+                  rules={
+                    source === 'element' && !fixed
+                      ? [{ required: true, message: t('actions.itemRequired') }]
+                      : []
+                  }
                 >
                   <Select
                     allowClear

@@ -21,6 +21,19 @@ import { useMe } from '../../lib/auth';
 import { formatDate } from '../../lib/time';
 
 const COLUMN_LIMIT = 100;
+const LINK_KEYS = ['from', 'alertId', 'responseId', 'itemKey'];
+
+function presetFromLink(params: URLSearchParams, canCreate: boolean): ActionPreset | null {
+  if (!canCreate) return null;
+  const from = params.get('from');
+  if (from === 'alert' && params.get('alertId')) {
+    return { source: 'alert', alertId: params.get('alertId'), itemKey: params.get('itemKey') };
+  }
+  if (from === 'answer' && params.get('responseId')) {
+    return { source: 'answer', responseId: params.get('responseId'), itemKey: params.get('itemKey') };
+  }
+  return null;
+}
 
 function ActionCard({ action, onOpen }: { action: CorrectiveAction; onOpen: () => void }) {
   const { t, i18n } = useTranslation();
@@ -76,8 +89,9 @@ export function CorrectiveActionBoardPage() {
   const [departmentId, setDepartmentId] = useState<string | null>(null);
   const [overdue, setOverdue] = useState(false);
   const [showCancelled, setShowCancelled] = useState(false);
-  const [preset, setPreset] = useState<ActionPreset | null>(null);
   const canCreate = ['supervisor', 'manager', 'admin'].includes(me.role);
+  // Other pages open the create drawer by link: ?from=alert&alertId=… or ?from=answer&responseId=…[&itemKey=…].
+  const [preset, setPreset] = useState<ActionPreset | null>(() => presetFromLink(params, canCreate));
   const suggestions = useSuggestions();
   const openId = params.get('action');
 
@@ -105,6 +119,7 @@ export function CorrectiveActionBoardPage() {
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['correctiveActions'] });
   const open = (id: string | null) => {
     const next = new URLSearchParams(params);
+    for (const key of LINK_KEYS) next.delete(key);
     if (id) next.set('action', id);
     else next.delete('action');
     setParams(next, { replace: true });
@@ -197,7 +212,10 @@ export function CorrectiveActionBoardPage() {
       <CreateActionDrawer
         preset={preset}
         modelId={suggestions.data?.modelId ?? null}
-        onClose={() => setPreset(null)}
+        onClose={() => {
+          setPreset(null);
+          open(params.get('action'));
+        }}
         onSaved={(action) => {
           setPreset(null);
           void refresh();
