@@ -25,6 +25,7 @@ import {
   ALERT_KINDS,
   ALERT_STATUSES,
   formatIndex,
+  type ModelNodeLite,
   nodeName,
   type SatisfactionAlert,
   cleanQuery,
@@ -205,7 +206,8 @@ function AlertTable({
                   <span key={item.itemKey} data-testid="alert-low-item">
                     {nodeName(names.get(item.itemKey), i18n.language) || item.itemKey}：
                     <Typography.Text type="danger">
-                      {t(`satisfaction.likert.${item.score}`, { defaultValue: String(item.score) })}
+                      {answerLabel(names.get(item.itemKey), item.score, i18n.language) ??
+                        t(`satisfaction.likert.${item.score}`, { defaultValue: String(item.score) })}
                     </Typography.Text>
                   </span>
                 ))}
@@ -283,6 +285,18 @@ function AlertTable({
       ]}
     />
   );
+}
+
+/**
+ * An alert's item score is the effective one (reverse items turned round). An item with its own
+ * scale words (e.g. "how often did you have to complain?") shows the words the customer chose:
+ * the labels are for the answers 5 … 1, and a reverse item's answer is 6 − the effective score.
+ */
+function answerLabel(node: ModelNodeLite | undefined, score: number, language: string): string | null {
+  const labels = language === 'en' && node?.scaleLabelsEn?.length ? node.scaleLabelsEn : node?.scaleLabelsZh;
+  if (!node || !labels?.length) return null;
+  const answered = node.reverse ? 6 - score : score;
+  return labels[5 - answered] ?? null;
 }
 
 function CloseAlertModal({ alert, onDone }: { alert: SatisfactionAlert | null; onDone: () => void }) {
