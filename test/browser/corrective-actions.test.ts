@@ -54,7 +54,8 @@ describe('browser: corrective-action board', () => {
     await page.getByLabel('密码').fill(USER_PASSWORD);
     await page.getByRole('button', { name: /登\s*录/ }).click();
     await page.waitForURL(`${t.baseUrl}/`);
-  });
+    // Building the web app under a busy machine's load can take minutes.
+  }, 400_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -115,5 +116,31 @@ describe('browser: corrective-action board', () => {
     expect(await card.getByTestId('action-scores').textContent()).toContain('37.5 → 100.0');
     await expect.poll(() => openColumn.getByTestId('action-card').count()).toBe(0);
     await page.screenshot({ path: `${SHOTS}/board.png`, fullPage: true });
+  });
+  it('opens the create drawer from a link to a dissatisfied answer (other pages link here)', async () => {
+    const unhappy = await createCustomer(t, { ownerId: org.agent.user.id, name: '苏州恒通供应链有限公司' });
+    const responseId = await seedAnswer(t, model, {
+      customerId: unhappy.id,
+      scores: { 'quality.ontime': 1, 'value.price': 2 },
+      submittedAt: new Date(Date.now() - DAY),
+      responseIndex: 20,
+    });
+    await page.goto(`${t.baseUrl}/corrective-actions?from=answer&responseId=${responseId}`);
+    await page.getByTestId('action-title').fill('回访苏州恒通：准时交付');
+    await page.getByTestId('action-measures').fill('安排专人跟单，每票发车前电话确认');
+    await page.getByTestId('action-save').click();
+    await expect
+      .poll(async () => {
+        const list = await org.supervisor.get(`/api/corrective-actions?customerId=${unhappy.id}`);
+        return list.body.items.map((a: any) => [a.source, a.responseId, a.beforeScore, !!a.followUpId]);
+      })
+      .toEqual([['answer', responseId, 20, true]]);
+    // The link's parameters are gone, so a reload does not open the drawer again.
+    await expect.poll(() => new URL(page.url()).searchParams.has('responseId')).toBe(false);
+    await page
+      .getByTestId('action-column-open')
+      .getByTestId('action-card')
+      .filter({ hasText: '苏州恒通供应链有限公司' })
+      .waitFor();
   });
 });
