@@ -1,4 +1,4 @@
-import { ApiError, api } from '../../api/client';
+import { ApiError, api, type Schemas } from '../../api/client';
 
 /**
  * Survey calls (issue 5, contract "Surveys"). Staff and portal routes go through a loosely typed
@@ -344,3 +344,13 @@ export function itemsOfNodes(
 /** Whether a questionnaire's status means it can no longer be answered. */
 export const isAnswered = (status: string | null | undefined) =>
   status === 'complete' || status === 'completed';
+
+// What the server declares (npm run gen:api) must fit the shapes above, so a change on either
+// side fails the type check instead of a page.
+type Fits<T extends true> = T;
+export type DeclaredShapesFit = [
+  Fits<Schemas['Survey'] extends Survey ? true : false>,
+  Fits<Schemas['SurveyInvitation'] extends Invitation ? true : false>,
+  Fits<Schemas['SurveyResponse'] extends SurveyResponse ? true : false>,
+  Fits<Schemas['SurveyQuestionnaire'] extends Questionnaire ? true : false>,
+];
