@@ -831,7 +831,7 @@ export class SurveysService {
       })
       .from(tickets)
       .where(eq(tickets.id, ticketId));
-    if (!ticket || ticket.type !== 'complaint' || !ticket.customerId) return;
+    if (ticket?.type !== 'complaint' || !ticket.customerId) return;
     await this.triggered(
       tx,
       active,
