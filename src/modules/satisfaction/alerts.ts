@@ -80,7 +80,7 @@ export class SatisfactionAlertsService {
    */
   async onResponseCompleted(tx: DbOrTx, responseId: string): Promise<SatisfactionAlert[]> {
     const [response] = await tx.select().from(surveyResponses).where(eq(surveyResponses.id, responseId));
-    if (!response || response.status !== 'complete') return [];
+    if (response?.status !== 'complete') return [];
     const nodes = await this.nodesOf(tx, response.versionId);
     const answers = await this.answersOf(tx, responseId);
     const exact = responseIndex(nodes, answers);
