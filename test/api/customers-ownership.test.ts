@@ -241,6 +241,10 @@ describe('merging duplicate files', () => {
       outboundMessages: 0,
       notificationEndpoints: 0,
       dcsaEventSubscriptions: 0,
+      satisfactionAlerts: 0,
+      surveyInvitations: 0,
+      surveyResponses: 0,
+      correctiveActions: 0,
     });
     expect(response.body.moved.timelineEntries).toBeGreaterThanOrEqual(3);
     const moved = await org.agentA.get(`/api/tickets/${ticket.body.id}`);

@@ -139,13 +139,13 @@ describe('satisfaction index', () => {
     expect(res.body.overall.value).toBeCloseTo(57.5, 9);
     const byName = Object.fromEntries(res.body.groups.map((g: any) => [g.label, g]));
     expect(Object.keys(byName).sort()).toEqual(['乙货运', '甲物流'].sort());
-    expect(byName['甲物流'].key).toBe(customerA.id);
-    expect(byName['甲物流'].responses).toBe(5);
-    expect(byName['甲物流'].overall.value).toBeCloseTo(78, 9);
-    expect(byName['甲物流'].dimensions.map((d: any) => d.value)).toEqual([80, 75]);
-    expect(byName['乙货运'].overall.value).toBeNull();
-    expect(byName['乙货运'].overall.insufficient).toBe(true);
-    expect(byName['乙货运'].dimensions.every((d: any) => d.insufficient)).toBe(true);
+    expect(byName.甲物流.key).toBe(customerA.id);
+    expect(byName.甲物流.responses).toBe(5);
+    expect(byName.甲物流.overall.value).toBeCloseTo(78, 9);
+    expect(byName.甲物流.dimensions.map((d: any) => d.value)).toEqual([80, 75]);
+    expect(byName.乙货运.overall.value).toBeNull();
+    expect(byName.乙货运.overall.insufficient).toBe(true);
+    expect(byName.乙货运.dimensions.every((d: any) => d.insufficient)).toBe(true);
 
     expect((await t.admin.put('/api/satisfaction/settings', { 'satisfaction.minAnswers': 3 })).status).toBe(
       200,
