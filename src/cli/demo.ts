@@ -2,6 +2,7 @@ import { and, eq, inArray, like, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { DbOrTx } from '../db/index.ts';
 import { loadDeskDemo } from '../demo/desk.ts';
+import { loadSatisfactionDemo } from '../demo/satisfaction.ts';
 import { loadShipmentDemo } from '../demo/shipments.ts';
 import { type DemoCustomer, generateBatches } from '../demo/generator.ts';
 import { CUSTOMERS_PER_AGENT, DEMO_DEPARTMENTS, type DemoUser, demoUsers } from '../demo/organisation.ts';
@@ -438,6 +439,12 @@ export async function loadDeskDemoIfEmpty(
   if (cargo) {
     print(
       `Shipments demo: ${cargo.shipments} shipments, ${cargo.events} milestone events, ${cargo.exceptions} exceptions in ${(cargo.ms / 1000).toFixed(1)} s.`,
+    );
+  }
+  const satisfaction = await loadSatisfactionDemo(ctx, { seed });
+  if (satisfaction) {
+    print(
+      `Satisfaction demo: ${satisfaction.surveys} surveys, ${satisfaction.invitations} invitations, ${satisfaction.responses} responses (${satisfaction.answers} answers), ${satisfaction.alerts} alerts in ${(satisfaction.ms / 1000).toFixed(1)} s.`,
     );
   }
 }
