@@ -779,12 +779,24 @@ export class SurveysService {
   }
 
   /** A contact invited to any survey within the last `days` days is not asked again yet (survey fatigue). */
-  private async recentlyInvited(tx: DbOrTx, contactId: string, days: number): Promise<boolean> {
+  private async recentlyInvited(
+    tx: DbOrTx,
+    customerId: string,
+    contactId: string,
+    days: number,
+  ): Promise<boolean> {
     const since = new Date(this.ctx.now().getTime() - days * DAY_MS);
     const [row] = await tx
       .select({ id: surveyInvitations.id })
       .from(surveyInvitations)
-      .where(and(eq(surveyInvitations.contactId, contactId), gte(surveyInvitations.createdAt, since)))
+      // The customer's condition lets the (customer_id, created_at) index do the work.
+      .where(
+        and(
+          eq(surveyInvitations.customerId, customerId),
+          eq(surveyInvitations.contactId, contactId),
+          gte(surveyInvitations.createdAt, since),
+        ),
+      )
       .limit(1);
     return !!row;
   }
@@ -870,7 +882,7 @@ export class SurveysService {
           and(eq(customers.id, target.customerId), ...this.segmentConditions(survey.segment, now, target)),
         );
       if (!match) continue;
-      if (await this.recentlyInvited(tx, contact.id, survey.minDaysBetween)) continue;
+      if (await this.recentlyInvited(tx, target.customerId, contact.id, survey.minDaysBetween)) continue;
       await this.invite(tx, survey, target, contact, this.baseUrl(), null);
     }
   }
