@@ -37,6 +37,9 @@ export function ModelTreeTable(props: {
   const { language } = useLanguage();
   const name = useNodeName();
   const tree = useMemo(() => buildTree(props.nodes), [props.nodes]);
+  // Callbacks get the stored node, not the table row with its computed fields.
+  const byKey = useMemo(() => new Map(props.nodes.map((node) => [node.key, node])), [props.nodes]);
+  const stored = (row: TreeRow): ModelNode => byKey.get(row.key) ?? row;
   const expanded = useMemo(
     () => props.nodes.filter((node) => node.level <= 2).map((node) => node.key),
     [props.nodes],
@@ -122,7 +125,7 @@ export function ModelTreeTable(props: {
           render: (_: unknown, row) => (
             <Space size={0}>
               {(row.children?.length ?? 0) >= 2 && props.onWeights && (
-                <Button size="small" type="link" onClick={() => props.onWeights?.(row)}>
+                <Button size="small" type="link" onClick={() => props.onWeights?.(stored(row))}>
                   {t('satModels.tree.weights')}
                 </Button>
               )}
@@ -134,7 +137,7 @@ export function ModelTreeTable(props: {
                       type="text"
                       icon={<EditOutlined />}
                       aria-label={t('common.edit')}
-                      onClick={() => props.onEdit?.(row)}
+                      onClick={() => props.onEdit?.(stored(row))}
                     />
                   </Tooltip>
                   {row.level < 4 && (
@@ -144,14 +147,14 @@ export function ModelTreeTable(props: {
                         type="text"
                         icon={<PlusOutlined />}
                         aria-label={t('satModels.tree.addChild')}
-                        onClick={() => props.onAdd?.(row)}
+                        onClick={() => props.onAdd?.(stored(row))}
                       />
                     </Tooltip>
                   )}
                   {row.level > 2 && (
                     <Popconfirm
                       title={t('satModels.tree.removeConfirm')}
-                      onConfirm={() => props.onRemove?.(row)}
+                      onConfirm={() => props.onRemove?.(stored(row))}
                       okText={t('common.remove')}
                       cancelText={t('common.cancel')}
                     >
