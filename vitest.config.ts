@@ -39,6 +39,7 @@ export default defineConfig({
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
           env: { LIAISON_TEST_DB: 'pglite' },
+          globalSetup: ['test/browser/web-build-setup.ts'],
           // The page answers after the server does; on a busy two-core machine that can take seconds,
           // so polled expectations wait as long as the page's own waits (15 s) instead of 1 s.
           expect: { poll: { timeout: 15_000, interval: 100 } },
