@@ -117,13 +117,29 @@ describe('browser: satisfaction model editor with the AHP matrix', () => {
     return next;
   }
 
-  /** Chooses a value of Saaty's scale in an upper-triangle cell of the matrix. */
+  /**
+   * Chooses a value of Saaty's scale in an upper-triangle cell of the matrix. A click on an option
+   * of a list still opening can be lost under load; the choice is retried until the cell shows it.
+   */
   async function judge(i: number, j: number, label: string) {
-    await page.getByTestId(`ahp-cell-${i}-${j}`).click();
-    await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${label}"]`).click();
-    await expect.poll(() => page.getByTestId(`ahp-cell-${i}-${j}`).textContent()).toContain(label);
-    // The next cell's list is found among the visible ones once this one has closed.
-    await expect.poll(() => page.locator('.ant-select-dropdown:visible').count()).toBe(0);
+    const cell = page.getByTestId(`ahp-cell-${i}-${j}`);
+    for (let attempt = 1; ; attempt++) {
+      await cell.click();
+      const option = page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${label}"]`);
+      await option.waitFor();
+      await option.click();
+      const chosen = await expect
+        .poll(() => cell.textContent(), { timeout: 3000 })
+        .toContain(label)
+        .then(() => true)
+        .catch(() => attempt === 3 && Promise.reject(new Error(`cell ${i}-${j} did not take ${label}`)));
+      if (!chosen) await page.keyboard.press('Escape');
+      // The next cell's list is found among the visible ones once this one has closed.
+      await expect
+        .poll(() => page.locator('.ant-select-dropdown:visible').count(), { timeout: 5000 })
+        .toBe(0);
+      if (chosen) return;
+    }
   }
 
   async function qualityWeights(): Promise<{ method?: string; weights: Record<string, number> }> {
@@ -298,6 +314,43 @@ describe('browser: satisfaction model editor with the AHP matrix', () => {
     expect(await page.getByTestId('model-tree').getByRole('button', { name: '编辑' }).count()).toBe(0);
     expect(await page.getByTestId('weights-panel').count()).toBe(0);
     await shot('04-older-version');
+  });
+
+  it('a manager adds an item in the drawer; version 2 has no answers, so it is changed in place', async () => {
+    await page.getByTestId('model-version-select').click();
+    await page
+      .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '第 2 版' })
+      .click();
+    await expect.poll(() => page.getByTestId('model-older-version').count()).toBe(0);
+    const value = page.getByTestId('model-tree').getByRole('row').filter({ hasText: '感知价值' }).first();
+    await value.getByRole('button', { name: '添加子指标' }).click();
+    const drawer = page.getByRole('dialog').filter({ hasText: '添加子指标' });
+    await drawer.waitFor();
+    await drawer.getByLabel('指标代码').fill('q3');
+    await drawer.getByLabel('中文名称').fill('报价透明');
+    await drawer.getByLabel('英文名称').fill('Transparent quotes');
+    await drawer.getByLabel('问卷题目（中文）').fill('您对我们报价的透明程度是否满意？');
+    await drawer
+      .getByLabel('问卷题目（英文）')
+      .fill('How satisfied are you with how transparent our quotes are?');
+    await page.getByTestId('model-node-save').click();
+    await page.getByTestId('model-saved').getByText('已保存到第 2 版').waitFor();
+
+    const model = await manager.get(`/api/satisfaction/models/${plsModel.modelId}`);
+    expect(model.body.currentVersion.version).toBe(2);
+    expect(model.body.versions).toHaveLength(2);
+    const nodes: (Node & { questionZh?: string; level: number })[] = model.body.currentVersion.nodes;
+    const added = nodes.find((node) => node.key === 'value.q3');
+    expect(added).toMatchObject({
+      parentKey: 'value',
+      level: 3,
+      questionZh: '您对我们报价的透明程度是否满意？',
+    });
+    const siblings = nodes.filter((node) => node.parentKey === 'value');
+    expect(siblings).toHaveLength(3);
+    expect(siblings.reduce((sum, node) => sum + node.weight, 0)).toBeCloseTo(1, 6);
+    expect(added?.weight).toBeCloseTo(1 / 3, 6);
+    await page.getByTestId('model-tree').getByText('报价透明').waitFor();
   });
 
   it('a supervisor sees the model read-only', async () => {
