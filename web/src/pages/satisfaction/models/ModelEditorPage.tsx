@@ -161,7 +161,10 @@ export function ModelEditorPage() {
               data-testid="model-version-select"
               aria-label={t('satModels.editor.version')}
               value={viewVersionId ?? current?.id}
-              onChange={(value) => setViewVersionId(value === current?.id ? null : value)}
+              onChange={(value) => {
+                setNotice(null);
+                setViewVersionId(value === current?.id ? null : value);
+              }}
               options={[...data.versions]
                 .sort((a, b) => b.version - a.version)
                 .map((version) => ({
