@@ -308,4 +308,6 @@ function displayWidth(text: string): number {
 if (process.argv.slice(2).includes('desk')) await import('./desk.ts');
 // `npm run bench -- tracking`: ingestion and public tracking over 1 000 000 shipments (bench/tracking.ts).
 else if (process.argv.slice(2).includes('tracking')) await import('./tracking.ts');
+// `npm run bench -- satisfaction`: the satisfaction index over 1 000 000 answers and PLS (bench/satisfaction.ts).
+else if (process.argv.slice(2).includes('satisfaction')) await import('./satisfaction.ts');
 else await main();
