@@ -125,7 +125,7 @@ describe('browser: corrective-action board', () => {
       submittedAt: new Date(Date.now() - DAY),
       responseIndex: 20,
     });
-    await page.goto(`${t.baseUrl}/corrective-actions?from=answer&responseId=${responseId}`);
+    await page.goto(`${t.baseUrl}/corrective-actions?responseId=${responseId}`);
     await page.getByTestId('action-title').fill('回访苏州恒通：准时交付');
     await page.getByTestId('action-measures').fill('安排专人跟单，每票发车前电话确认');
     await page.getByTestId('action-save').click();

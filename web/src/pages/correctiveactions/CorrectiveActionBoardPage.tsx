@@ -21,17 +21,15 @@ import { useMe } from '../../lib/auth';
 import { formatDate } from '../../lib/time';
 
 const COLUMN_LIMIT = 100;
-const LINK_KEYS = ['from', 'alertId', 'responseId', 'itemKey'];
+const LINK_KEYS = ['from', 'alertId', 'responseId', 'itemKey', 'modelId'];
 
 function presetFromLink(params: URLSearchParams, canCreate: boolean): ActionPreset | null {
   if (!canCreate) return null;
-  const from = params.get('from');
-  if (from === 'alert' && params.get('alertId')) {
-    return { source: 'alert', alertId: params.get('alertId'), itemKey: params.get('itemKey') };
-  }
-  if (from === 'answer' && params.get('responseId')) {
-    return { source: 'answer', responseId: params.get('responseId'), itemKey: params.get('itemKey') };
-  }
+  const itemKey = params.get('itemKey');
+  if (params.get('alertId')) return { source: 'alert', alertId: params.get('alertId'), itemKey };
+  if (params.get('responseId')) return { source: 'answer', responseId: params.get('responseId'), itemKey };
+  // The dashboard's item table links an element: ?itemKey=…&modelId=…
+  if (itemKey && !params.get('action')) return { source: 'element', itemKey, modelId: params.get('modelId') };
   return null;
 }
 
@@ -90,7 +88,7 @@ export function CorrectiveActionBoardPage() {
   const [overdue, setOverdue] = useState(false);
   const [showCancelled, setShowCancelled] = useState(false);
   const canCreate = ['supervisor', 'manager', 'admin'].includes(me.role);
-  // Other pages open the create drawer by link: ?from=alert&alertId=… or ?from=answer&responseId=…[&itemKey=…].
+  // Other pages open the create drawer by link: ?alertId=…, ?responseId=…[&itemKey=…], ?itemKey=…&modelId=….
   const [preset, setPreset] = useState<ActionPreset | null>(() => presetFromLink(params, canCreate));
   const suggestions = useSuggestions();
   const openId = params.get('action');
