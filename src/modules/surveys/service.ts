@@ -1011,8 +1011,9 @@ export class SurveysService {
     filter: { status?: InvitationStatus; cursor?: string; limit: number },
   ) {
     this.requireStaff(actor);
-    await this.row(surveyId);
+    // A malformed cursor is a bad request whatever the survey, as on every other list.
     const cursor = decodeTimeCursor(filter.cursor);
+    await this.row(surveyId);
     const i = surveyInvitations;
     const conditions: SQL[] = [eq(i.surveyId, surveyId)];
     if (filter.status) conditions.push(eq(i.status, filter.status));
@@ -1124,8 +1125,9 @@ export class SurveysService {
     },
   ) {
     this.requireStaff(actor);
-    await this.row(surveyId);
+    // A malformed cursor is a bad request whatever the survey, as on every other list.
     const cursor = decodeTimeCursor(filter.cursor);
+    await this.row(surveyId);
     const r = surveyResponses;
     const conditions: SQL[] = [eq(r.surveyId, surveyId)];
     if (filter.status) conditions.push(eq(r.status, filter.status));
