@@ -92,7 +92,7 @@ async function main() {
       .values({ id: surveyId, name: '基准测评', modelId, versionId: version.id, status: 'active' });
     const random = seeded(7);
     const modes = ['sea', 'air', 'road', 'rail'];
-    const lanes = ['CNSHA→DEHAM', 'CNSZX→USLAX', 'CNPVG→NLRTM', 'CNNGB→SGSIN', 'CNTAO→JPTYO'];
+    const lanes = ['CNSHA-DEHAM', 'CNSZX-USLAX', 'CNPVG-NLRTM', 'CNNGB-SGSIN', 'CNTAO-JPTYO'];
     const [answersMs] = await time(async () => {
       const batch = 2_000;
       for (let start = 0; start < RESPONSES; start += batch) {

@@ -138,7 +138,7 @@ export async function loadSatisfactionDemo(
     const age = (now.getTime() - sentAt.getTime()) / DAY;
     const status = roll < 0.66 ? 'completed' : roll < 0.74 ? 'partial' : age > 30 ? 'expired' : 'sent';
     const lane =
-      customer.origin && customer.destination ? `${customer.origin}→${customer.destination}` : null;
+      customer.origin && customer.destination ? `${customer.origin}-${customer.destination}` : null;
     const completedAt = new Date(sentAt.getTime() + (0.2 + random.next() * 6) * DAY);
     invitations.push({
       id: invitationId,
