@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createContact, createCustomer, portalUser } from '../support/factories.ts';
+import { createContact, createCustomer, createDepartment, portalUser } from '../support/factories.ts';
 import { type Client, type TestApp, startTestApp } from '../support/harness.ts';
 import {
   allAnswers,
@@ -103,6 +103,29 @@ describe('the life cycle', () => {
 });
 
 describe('sending and browsing', () => {
+  it('counts a wave answer for the customer’s own team in the department breakdown', async () => {
+    const survey = await createActiveSurvey(t, { modelId }, supervisor);
+    const team = await createDepartment(t, { name: '海运出口部' });
+    const customer = await createCustomer(t, { ownerId: t.admin.user.id, teamId: team.id });
+    await createContact(t, {
+      customerId: customer.id,
+      name: '周经理',
+      email: `zhou-${customer.id.slice(-8)}@example.com`,
+      isPrimary: true,
+    });
+    const teamId = team.id;
+    const { token } = await inviteAndGetToken(t, survey.id, customer.id);
+    const submitted = await t
+      .anonymous()
+      .post(`/api/public/surveys/${token}/submit`, { answers: allAnswers(4) });
+    expect(submitted.status).toBe(200);
+    const index = await manager.get(
+      `/api/satisfaction/index?modelId=${modelId}&groupBy=department&customerId=${customer.id}`,
+    );
+    expect(index.status).toBe(200);
+    expect(index.body.groups.map((g: { key: string }) => g.key)).toEqual([teamId]);
+  });
+
   it('sends a wave to a segment, reports the unreachable, lists invitations and responses with rate', async () => {
     const survey = await createActiveSurvey(t, { modelId }, supervisor);
     const tag = randomUUID().slice(0, 6);

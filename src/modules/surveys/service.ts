@@ -713,6 +713,16 @@ export class SurveysService {
     const token = randomBytes(32).toString('base64url');
     const id = uuidv7();
     const expiresAt = tokenExpiresAt(now, survey.tokenTtlDays);
+    // A wave or a hand-sent survey follows no shipment or ticket: its answers count for the
+    // customer's own team (the owner's department), so the department breakdown still covers them.
+    let departmentId = target.departmentId ?? null;
+    if (target.departmentId === undefined) {
+      const [customer] = await tx
+        .select({ teamId: customers.teamId })
+        .from(customers)
+        .where(eq(customers.id, target.customerId));
+      departmentId = customer?.teamId ?? null;
+    }
     const [row] = await tx
       .insert(surveyInvitations)
       .values({
@@ -727,7 +737,7 @@ export class SurveysService {
         status: 'sent',
         refType: target.refType ?? null,
         refId: target.refId ?? null,
-        departmentId: target.departmentId ?? null,
+        departmentId,
         mode: target.mode ?? null,
         lane: target.lane ?? null,
         sentAt: now,
