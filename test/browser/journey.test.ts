@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, startTestApp, type TestApp, USER_PASSWORD } from '../support/harness.ts';
+import { switchToEnglish } from './language.ts';
 import { ensureWebBuild } from './web-build.ts';
 
 /**
@@ -256,8 +257,7 @@ describe('browser journey: an agent finds a customer, logs a call and completes 
   });
 
   it('switches to English and keeps the choice after a reload', async () => {
-    await page.getByTestId('language-switch').hover();
-    await page.getByRole('menuitem', { name: 'English' }).click();
+    await switchToEnglish(page);
     await page.getByRole('menuitem', { name: 'My tasks' }).waitFor();
     await page.getByRole('tab', { name: 'Timeline' }).waitFor();
     await page.reload();

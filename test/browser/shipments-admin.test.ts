@@ -6,6 +6,7 @@ import { createContact, createCustomer, createOrganisation } from '../support/fa
 import { startTestApp, type TestApp, USER_PASSWORD } from '../support/harness.ts';
 import { startReceiver, type TestReceiver } from '../support/receiver.ts';
 import { createShipment } from '../support/shipment-factories.ts';
+import { switchToEnglish } from './language.ts';
 import { ensureWebBuild } from './web-build.ts';
 
 /**
@@ -209,8 +210,7 @@ describe('browser: exception board, notification endpoints, outbound log and tra
 
   it('speaks English when the user switches the language', async () => {
     await page.goto(`${t.baseUrl}/shipment-exceptions`);
-    await page.getByTestId('language-switch').click();
-    await page.getByRole('menuitem', { name: 'English' }).click();
+    await switchToEnglish(page);
     await page.getByRole('heading', { name: 'Exception board' }).waitFor();
     const row = page.getByTestId('exception-table').locator('tr', { hasText: shipment.number });
     await row.waitFor();
