@@ -57,7 +57,7 @@ describe('browser journey: a low survey answer moves the index and alerts the ow
    * that answers while the list is open re-renders it under the click.
    */
   async function pickCustomer(page: Page) {
-    await page.locator('.ant-select-item-option', { hasText: CUSTOMER }).click();
+    await page.locator('.ant-select-item-option', { hasText: CUSTOMER }).click({ timeout: 5_000 });
   }
 
   /** The token of the newest survey invitation emailed to the customer, from the outbound log. */
@@ -153,9 +153,22 @@ describe('browser journey: a low survey answer moves the index and alerts the ow
     await page.getByTestId('survey-send').click();
     const modal = page.getByRole('dialog').filter({ hasText: '发送问卷' });
     await modal.waitFor();
-    await modal.getByLabel('指定客户').click();
-    await pickCustomer(page);
-    await modal.locator('.ant-select-selection-item', { hasText: CUSTOMER }).waitFor();
+    // A pick in a dialog that is still opening can be lost under load: picked again until it shows.
+    const picked = modal.locator('.ant-select-selection-item', { hasText: CUSTOMER });
+    await expect
+      .poll(
+        async () => {
+          if ((await picked.count()) > 0) return true;
+          await modal
+            .getByLabel('指定客户')
+            .click({ timeout: 5_000 })
+            .catch(() => undefined);
+          await pickCustomer(page).catch(() => undefined);
+          return (await picked.count()) > 0;
+        },
+        { timeout: 60_000, interval: 500 },
+      )
+      .toBe(true);
     await page.keyboard.press('Escape');
     await page.getByTestId('survey-send-confirm').click();
     await expect.poll(() => page.getByTestId('survey-send-result').textContent()).toContain('已邀请 1 位');

@@ -210,6 +210,9 @@ function SurveyForm(props: {
   });
 
   const required = [{ required: true, message: t('validation.required') }];
+  // The form takes its starting values when it mounts: a new survey waits for the models, or it
+  // would start without the default model (and, saved quickly, fail "required").
+  if (!survey && models.isLoading) return <Skeleton active />;
   return (
     <>
       {survey && !draft && (
