@@ -126,12 +126,32 @@ describe('browser: service-desk admin pages and the commitments board', () => {
     const modal = page.getByRole('dialog').filter({ hasText: '新增策略' });
     await modal.waitFor();
     await modal.getByLabel('名称').fill(POLICY);
-    await modal.getByLabel('工单类型').click();
-    await page.locator('.ant-select-item-option', { hasText: '投诉' }).click();
-    await modal.getByLabel('严重程度').click();
-    await page.locator('.ant-select-item-option', { hasText: '紧急' }).click();
-    await modal.getByLabel('客户等级').click();
-    await page.locator('.ant-select-item-option', { hasText: 'A 类' }).click();
+    // A pick in a dialog that is still opening was sometimes lost under load (the policy was saved
+    // without its ticket type): each pick is repeated until its field shows it.
+    const pick = async (label: string, option: string) => {
+      const item = modal.locator('.ant-form-item', { hasText: label });
+      await expect
+        .poll(
+          async () => {
+            if ((await item.textContent())?.includes(option)) return true;
+            await modal
+              .getByLabel(label)
+              .click({ timeout: 5_000 })
+              .catch(() => undefined);
+            await page
+              .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option })
+              .first()
+              .click({ timeout: 5_000 })
+              .catch(() => undefined);
+            return (await item.textContent())?.includes(option) ?? false;
+          },
+          { timeout: 60_000, interval: 500 },
+        )
+        .toBe(true);
+    };
+    await pick('工单类型', '投诉');
+    await pick('严重程度', '紧急');
+    await pick('客户等级', 'A 类');
     await modal.getByLabel('首次响应 h').fill('0');
     await modal.getByLabel('首次响应 min').fill('30');
     await modal.getByLabel('解决时限 h').fill('4');
