@@ -1,8 +1,8 @@
-import { GlobalOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Dropdown, Result, Skeleton, Typography } from 'antd';
+import { Result, Skeleton, Typography } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { PublicHeader } from '../../components/PublicHeader';
 import { useParams } from 'react-router-dom';
 import { ApiError } from '../../api/client';
 import { isAnswered, publicSurveyApi } from '../../components/surveys/api';
@@ -112,41 +112,7 @@ export function SurveyAnswerPage() {
 
   return (
     <div style={{ minHeight: '100vh', background: '#f5f7fa' }}>
-      <header
-        style={{
-          display: 'flex',
-          alignItems: 'center',
-          justifyContent: 'space-between',
-          padding: '12px 16px',
-          background: '#001529',
-          color: '#fff',
-        }}
-      >
-        <div style={{ display: 'flex', alignItems: 'center', gap: 10 }}>
-          <img src="/favicon.svg" alt="" width={28} height={28} />
-          <span style={{ fontSize: 17, fontWeight: 600 }}>{t('app.name')}</span>
-        </div>
-        <Dropdown
-          menu={{
-            items: [
-              { key: 'zh-CN', label: '简体中文' },
-              { key: 'en', label: 'English' },
-            ],
-            selectable: true,
-            selectedKeys: [language],
-            onClick: ({ key }) => setLanguage(key as 'zh-CN' | 'en'),
-          }}
-        >
-          <Button
-            type="text"
-            icon={<GlobalOutlined />}
-            style={{ color: '#fff' }}
-            data-testid="survey-language"
-          >
-            {language === 'en' ? 'English' : '中文'}
-          </Button>
-        </Dropdown>
-      </header>
+      <PublicHeader languageTestId="survey-language" />
       <main style={{ maxWidth: 720, margin: '0 auto', padding: '20px 12px 48px' }}>{content}</main>
     </div>
   );

@@ -1,14 +1,14 @@
-import { GlobalOutlined, SearchOutlined } from '@ant-design/icons';
+import { SearchOutlined } from '@ant-design/icons';
 import { useMutation } from '@tanstack/react-query';
-import { Alert, Button, Card, Dropdown, Form, Input, Typography } from 'antd';
+import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { PublicHeader } from '../../components/PublicHeader';
 import { Link, useSearchParams } from 'react-router-dom';
 import { ApiError } from '../../api/client';
 import { MilestoneList } from '../../components/track/MilestoneList';
 import { TrackSummary } from '../../components/track/TrackSummary';
 import { trackApi } from '../../components/track/api';
-import { useLanguage } from '../../lib/language';
 
 interface TrackForm {
   number: string;
@@ -22,7 +22,6 @@ interface TrackForm {
  */
 export function TrackPage() {
   const { t } = useTranslation();
-  const { language, setLanguage } = useLanguage();
   const [params, setParams] = useSearchParams();
   const [form] = Form.useForm<TrackForm>();
   const lookup = useMutation({
@@ -53,46 +52,11 @@ export function TrackPage() {
 
   return (
     <div style={{ minHeight: '100vh', background: '#f5f7fa' }}>
-      <header
-        style={{
-          display: 'flex',
-          alignItems: 'center',
-          justifyContent: 'space-between',
-          padding: '12px 16px',
-          background: '#001529',
-          color: '#fff',
-        }}
-      >
-        <div style={{ display: 'flex', alignItems: 'center', gap: 10 }}>
-          <img src="/favicon.svg" alt="" width={28} height={28} />
-          <span style={{ fontSize: 17, fontWeight: 600 }}>{t('app.name')}</span>
-        </div>
-        <div style={{ display: 'flex', alignItems: 'center', gap: 4 }}>
-          <Dropdown
-            menu={{
-              items: [
-                { key: 'zh-CN', label: '简体中文' },
-                { key: 'en', label: 'English' },
-              ],
-              selectable: true,
-              selectedKeys: [language],
-              onClick: ({ key }) => setLanguage(key as 'zh-CN' | 'en'),
-            }}
-          >
-            <Button
-              type="text"
-              icon={<GlobalOutlined />}
-              style={{ color: '#fff' }}
-              data-testid="track-language"
-            >
-              {language === 'en' ? 'English' : '中文'}
-            </Button>
-          </Dropdown>
-          <Link to="/login" style={{ color: 'rgba(255,255,255,0.75)', fontSize: 13 }}>
-            {t('track.staffLogin')}
-          </Link>
-        </div>
-      </header>
+      <PublicHeader languageTestId="track-language">
+        <Link to="/login" style={{ color: 'rgba(255,255,255,0.75)', fontSize: 13 }}>
+          {t('track.staffLogin')}
+        </Link>
+      </PublicHeader>
       <main style={{ maxWidth: 760, margin: '0 auto', padding: '24px 12px 48px' }}>
         <Typography.Title level={3} style={{ marginBottom: 4 }}>
           {t('track.title')}
